@@ -1,0 +1,1 @@
+# Placeholder until protos/ lands: crm_proto_library() is defined here.

@@ -1,0 +1,1 @@
+// Placeholder translation unit removed once common/api has real sources.

@@ -1,0 +1,1 @@
+// Placeholder translation unit removed once common/mysql has real sources.

@@ -1,0 +1,1 @@
+// Placeholder translation unit removed once common/server has real sources.

@@ -1,0 +1,1 @@
+// Placeholder translation unit removed once tests/support has real sources.
