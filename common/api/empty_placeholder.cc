@@ -1,1 +1,0 @@
-// Placeholder translation unit removed once common/api has real sources.
