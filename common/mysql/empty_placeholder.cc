@@ -1,1 +1,0 @@
-// Placeholder translation unit removed once common/mysql has real sources.
