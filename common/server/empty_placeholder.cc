@@ -1,1 +1,0 @@
-// Placeholder translation unit removed once common/server has real sources.

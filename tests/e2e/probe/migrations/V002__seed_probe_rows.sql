@@ -1,0 +1,1 @@
+INSERT INTO probe_rows (label) VALUES ('first'), ('second'), ('third');

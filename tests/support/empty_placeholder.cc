@@ -1,1 +1,0 @@
-// Placeholder translation unit removed once tests/support has real sources.
