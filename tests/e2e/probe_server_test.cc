@@ -2,7 +2,6 @@
 // probe server runs as a real process against a private MariaDB.
 #include <arpa/inet.h>
 #include <grpcpp/create_channel.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -20,15 +19,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/base/sha256.h"
 #include "common/mysql/pool.h"
 #include "crm/testing/v1/probe_service.grpc.pb.h"
-#include "crm/testing/v1/reflection_client.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/grpc_health.h"
+#include "tests/support/grpc_reflection.h"
 #include "tests/support/http_get.h"
 #include "tests/support/private_mariadb.h"
 #include "tests/support/service_process.h"
@@ -38,6 +36,7 @@ namespace crm::testing {
 namespace {
 
 using ::crm::test_support::HealthStatus;
+using ::crm::test_support::IsOk;
 using ::crm::test_support::ServiceProcess;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -97,43 +96,6 @@ grpc::ClientContext* WithDeadline(grpc::ClientContext& context,
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return &context;
 }
-
-// Lists the services a server offers through gRPC reflection.
-class ListServicesReactor
-    : public grpc::ClientBidiReactor<v1::ReflectionRequest, v1::ReflectionResponse> {
- public:
-  std::vector<std::string> Run(const std::shared_ptr<grpc::Channel>& channel) {
-    grpc::TemplatedGenericStub<v1::ReflectionRequest, v1::ReflectionResponse> stub(channel);
-    WithDeadline(context_);
-    request_.set_list_services("*");
-    stub.PrepareBidiStreamingCall(&context_,
-                                  "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-                                  grpc::StubOptions(), this);
-    StartWrite(&request_);
-    StartRead(&response_);
-    StartCall();
-    done_.WaitForNotification();
-    std::vector<std::string> names;
-    for (const auto& service : response_.list_services_response().service()) {
-      names.push_back(service.name());
-    }
-    return names;
-  }
-  void OnWriteDone(bool /*ok*/) override { StartWritesDone(); }
-  void OnReadDone(bool /*ok*/) override {}
-  void OnDone(const grpc::Status& status) override {
-    status_ = status;
-    done_.Notify();
-  }
-  const grpc::Status& status() const { return status_; }
-
- private:
-  grpc::ClientContext context_;
-  v1::ReflectionRequest request_;
-  v1::ReflectionResponse response_;
-  grpc::Status status_;
-  absl::Notification done_;
-};
 
 class ProbeServerTest : public ::testing::Test {
  protected:
@@ -244,11 +206,11 @@ TEST_F(ProbeServerTest, ServesHealthAfterMigrations) {
 TEST_F(ProbeServerTest, ReflectionListsTheProbeService) {
   StartDatabase();
   StartProbeAndWaitUntilServing();
-  ListServicesReactor reflection;
-  std::vector<std::string> services = reflection.Run(channel_);
-  EXPECT_TRUE(reflection.status().ok()) << reflection.status().error_message();
-  EXPECT_THAT(services, ::testing::Contains(kProbeService));
-  EXPECT_THAT(services, ::testing::Contains("grpc.health.v1.Health"));
+  absl::StatusOr<std::vector<std::string>> services =
+      test_support::ListServicesByReflection(channel_);
+  ASSERT_THAT(services, IsOk());
+  EXPECT_THAT(*services, ::testing::Contains(kProbeService));
+  EXPECT_THAT(*services, ::testing::Contains("grpc.health.v1.Health"));
 }
 
 TEST_F(ProbeServerTest, ChecksTokensAndScopes) {

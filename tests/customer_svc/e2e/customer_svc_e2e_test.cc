@@ -2,7 +2,6 @@
 // schema, serves health and reflection, and answers CustomerService calls
 // over gRPC with bearer-token authentication and scopes.
 #include <grpcpp/create_channel.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <signal.h>
 
 #include <fstream>
@@ -11,15 +10,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/base/sha256.h"
 #include "common/mysql/pool.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
-#include "crm/testing/v1/reflection_client.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/grpc_health.h"
+#include "tests/support/grpc_reflection.h"
 #include "tests/support/private_mariadb.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_database.h"
@@ -44,45 +42,6 @@ grpc::ClientContext* Authorized(grpc::ClientContext& context, const std::string&
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
   return &context;
 }
-
-// Lists the services a server offers through gRPC reflection.
-class ListServicesReactor : public grpc::ClientBidiReactor<crm::testing::v1::ReflectionRequest,
-                                                           crm::testing::v1::ReflectionResponse> {
- public:
-  std::vector<std::string> Run(const std::shared_ptr<grpc::Channel>& channel) {
-    grpc::TemplatedGenericStub<crm::testing::v1::ReflectionRequest,
-                               crm::testing::v1::ReflectionResponse>
-        stub(channel);
-    context_.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-    request_.set_list_services("*");
-    stub.PrepareBidiStreamingCall(&context_,
-                                  "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-                                  grpc::StubOptions(), this);
-    StartWrite(&request_);
-    StartRead(&response_);
-    StartCall();
-    done_.WaitForNotification();
-    std::vector<std::string> names;
-    for (const auto& service : response_.list_services_response().service()) {
-      names.push_back(service.name());
-    }
-    return names;
-  }
-  void OnWriteDone(bool /*ok*/) override { StartWritesDone(); }
-  void OnReadDone(bool /*ok*/) override {}
-  void OnDone(const grpc::Status& status) override {
-    status_ = status;
-    done_.Notify();
-  }
-  const grpc::Status& status() const { return status_; }
-
- private:
-  grpc::ClientContext context_;
-  crm::testing::v1::ReflectionRequest request_;
-  crm::testing::v1::ReflectionResponse response_;
-  grpc::Status status_;
-  absl::Notification done_;
-};
 
 class CustomerSvcE2eTest : public ::testing::Test {
  protected:
@@ -157,11 +116,11 @@ TEST_F(CustomerSvcE2eTest, ServesHealthAndReflection) {
   EXPECT_EQ(test_support::CheckHealth(channel_, kCustomerService, absl::Seconds(10))
                 .value_or(HealthStatus::kUnknown),
             HealthStatus::kServing);
-  ListServicesReactor reflection;
-  std::vector<std::string> services = reflection.Run(channel_);
-  EXPECT_TRUE(reflection.status().ok()) << reflection.status().error_message();
-  EXPECT_THAT(services, Contains(kCustomerService));
-  EXPECT_THAT(services, Contains("crm.customer.v1.AuditService"));
+  absl::StatusOr<std::vector<std::string>> services =
+      test_support::ListServicesByReflection(channel_);
+  ASSERT_THAT(services, IsOk());
+  EXPECT_THAT(*services, Contains(kCustomerService));
+  EXPECT_THAT(*services, Contains("crm.customer.v1.AuditService"));
 }
 
 TEST_F(CustomerSvcE2eTest, CreateGetListRoundTrip) {
