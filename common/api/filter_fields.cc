@@ -5,6 +5,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "common/api/calendar_date.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/time_util.h"
@@ -54,7 +55,7 @@ absl::StatusOr<Match> ResolveMatch(const FilterTerm& term, FilterValueKind kind)
     case FilterOperator::kLessOrEqual:
     case FilterOperator::kGreater:
     case FilterOperator::kGreaterOrEqual:
-      if (kind != FilterValueKind::kTime) break;
+      if (kind != FilterValueKind::kTime && kind != FilterValueKind::kDate) break;
       switch (term.op) {
         case FilterOperator::kLess: return Match::kLess;
         case FilterOperator::kLessOrEqual: return Match::kLessOrEqual;
@@ -64,7 +65,8 @@ absl::StatusOr<Match> ResolveMatch(const FilterTerm& term, FilterValueKind kind)
   }
   switch (kind) {
     case FilterValueKind::kText: return UnsupportedOperator(term, "=, != or :");
-    case FilterValueKind::kTime: return UnsupportedOperator(term, "=, !=, <, <=, > or >=");
+    case FilterValueKind::kTime:
+    case FilterValueKind::kDate: return UnsupportedOperator(term, "=, !=, <, <=, > or >=");
     case FilterValueKind::kBool: return UnsupportedOperator(term, "=");
     default: return UnsupportedOperator(term, "= or !=");
   }
@@ -114,6 +116,11 @@ absl::StatusOr<std::variant<int64_t, std::string>> ResolveValue(
         return BadValue(term, "expected an RFC 3339 time such as 2024-01-31T12:00:00Z");
       }
       return common::FormatMysqlDatetime(time);
+    }
+    case FilterValueKind::kDate: {
+      absl::StatusOr<CalendarDate> date = ParseIsoDate(term.value);
+      if (!date.ok()) return BadValue(term, "expected a date such as 2024-01-31");
+      return FormatIsoDate(*date);
     }
     case FilterValueKind::kBool:
       if (term.value == "true") return int64_t{1};

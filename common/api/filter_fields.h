@@ -28,6 +28,7 @@ enum class FilterValueKind {
   kEnum,      // = != on an enum value name, with or without its prefix (GOLD, TIER_GOLD)
   kResource,  // = != on a resource name "<collection>/<id>"; the value is the id
   kTime,      // = != < <= > >= on an RFC 3339 time; the value is a MySQL DATETIME text
+  kDate,      // = != < <= > >= on a YYYY-MM-DD date; the value is that text (MySQL DATE)
   kBool,      // = on true / false
 };
 

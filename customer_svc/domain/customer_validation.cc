@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/api/party_validation.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
@@ -15,100 +16,7 @@ namespace {
 
 using common::Validator;
 
-constexpr size_t kMaxTaxIdChars = 32;
-constexpr size_t kMaxAddressLineChars = 200;
-constexpr size_t kMaxAddressPartChars = 100;
-constexpr size_t kMaxPostalCodeChars = 20;
-constexpr size_t kMaxContactTextChars = 200;
 constexpr size_t kMaxCampaignChars = 100;
-
-std::string NormalizeWebDomain(std::string_view domain) {
-  std::string normalized = common::NormalizeDomain(domain);
-  if (normalized.rfind("www.", 0) == 0) normalized.erase(0, 4);
-  return normalized;
-}
-
-// A tax or company registration id: two letters of country prefix, then 2 to
-// 30 letters or digits ("DE123456789").
-absl::Status NormalizeTaxId(std::string* tax_id) {
-  constexpr std::string_view kField = "customer.organization_key.tax_id";
-  if (absl::Status utf8 = common::ValidateLength(kField, *tax_id, 0, kMaxTaxIdChars); !utf8.ok()) {
-    return utf8;
-  }
-  std::string upper = absl::AsciiStrToUpper(*tax_id);
-  const bool well_formed =
-      upper.size() >= 4 && std::isalpha(static_cast<unsigned char>(upper[0])) &&
-      std::isalpha(static_cast<unsigned char>(upper[1])) &&
-      std::all_of(upper.begin(), upper.end(),
-                  [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
-  if (!well_formed) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: %s must be a country prefix and 2 to 30 letters or digits, e.g. DE123456789", kField,
-        common::QuoteValue(*tax_id)));
-  }
-  *tax_id = std::move(upper);
-  return absl::OkStatus();
-}
-
-absl::Status NormalizeOrganizationKey(crm::common::v1::OrganizationKey& key) {
-  if (!key.web_domain().empty()) {
-    absl::Status status = common::ValidateDomain("customer.organization_key.web_domain",
-                                                 key.web_domain());
-    if (!status.ok()) return status;
-    key.set_web_domain(NormalizeWebDomain(key.web_domain()));
-  }
-  if (!key.tax_id().empty()) return NormalizeTaxId(key.mutable_tax_id());
-  return absl::OkStatus();
-}
-
-absl::Status ValidatePostalAddress(const crm::common::v1::PostalAddress& address) {
-  Validator v;
-  if (address.address_lines_size() > static_cast<int>(kMaxAddressLines)) {
-    v.Check(absl::InvalidArgumentError(absl::StrFormat(
-        "customer.postal_address.address_lines: at most %d lines", kMaxAddressLines)));
-  }
-  for (int i = 0; i < address.address_lines_size(); ++i) {
-    v.Check(common::ValidateRequiredText(
-        absl::StrCat("customer.postal_address.address_lines[", i, "]"), address.address_lines(i),
-        kMaxAddressLineChars));
-  }
-  v.Check(common::ValidateLength("customer.postal_address.locality", address.locality(), 0,
-                                 kMaxAddressPartChars));
-  v.Check(common::ValidateLength("customer.postal_address.administrative_area",
-                                 address.administrative_area(), 0, kMaxAddressPartChars));
-  v.Check(common::ValidateLength("customer.postal_address.postal_code", address.postal_code(), 0,
-                                 kMaxPostalCodeChars));
-  if (!address.region_code().empty()) {
-    v.Check(common::ValidateCountryCode("customer.postal_address.region_code",
-                                        address.region_code()));
-  }
-  return v.status();
-}
-
-absl::Status NormalizeContacts(v1::Customer& customer) {
-  if (customer.contacts_size() > static_cast<int>(kMaxContacts)) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("customer.contacts: at most %d contacts", kMaxContacts));
-  }
-  int primaries = 0;
-  for (int i = 0; i < customer.contacts_size(); ++i) {
-    crm::common::v1::ContactPerson& contact = *customer.mutable_contacts(i);
-    const std::string field = absl::StrCat("customer.contacts[", i, "]");
-    Validator v;
-    v.Check(common::ValidateRequiredText(field + ".display_name", contact.display_name(),
-                                         kMaxContactTextChars));
-    v.Check(common::ValidateLength(field + ".role", contact.role(), 0, kMaxContactTextChars));
-    v.Check(common::ValidateOptionalEmail(field + ".email", contact.email()));
-    v.Check(common::ValidateOptionalPhone(field + ".phone", contact.phone()));
-    if (!v.ok()) return v.status();
-    if (!contact.phone().empty()) contact.set_phone(common::NormalizePhone(contact.phone()));
-    if (contact.primary() && ++primaries > 1) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("%s.primary: at most one contact may be primary", field));
-    }
-  }
-  return absl::OkStatus();
-}
 
 bool IsTagChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
@@ -187,14 +95,15 @@ absl::Status NormalizeCustomer(v1::Customer& customer) {
   v.Check(common::ValidateEnum("customer.kind", customer.kind(), *v1::CustomerKind_descriptor()));
   v.Check(common::ValidateRequiredText("customer.display_name", customer.display_name(),
                                        kMaxDisplayNameChars));
-  v.Check(NormalizeOrganizationKey(*customer.mutable_organization_key()));
+  v.Check(common::NormalizeOrganizationKey("customer.organization_key",
+                                           *customer.mutable_organization_key()));
   if (!customer.parent().empty()) {
     v.Check(common::ParseResourceId("customer.parent", customer.parent(), "customers").status());
   }
   v.Check(common::ValidateOptionalEmail("customer.email", customer.email()));
   v.Check(common::ValidateOptionalPhone("customer.phone", customer.phone()));
-  v.Check(ValidatePostalAddress(customer.postal_address()));
-  v.Check(NormalizeContacts(customer));
+  v.Check(common::ValidatePostalAddress("customer.postal_address", customer.postal_address()));
+  v.Check(common::NormalizeContacts("customer.contacts", *customer.mutable_contacts()));
   v.Check(common::ValidateEnum("customer.lifecycle_stage", customer.lifecycle_stage(),
                                *v1::LifecycleStage_descriptor(), /*allow_unspecified=*/true));
   v.Check(common::ValidateEnum("customer.tier", customer.tier(), *v1::Tier_descriptor(),

@@ -1,0 +1,49 @@
+#ifndef CRM_TESTS_SUPPORT_SERVICE_UNDER_TEST_H_
+#define CRM_TESTS_SUPPORT_SERVICE_UNDER_TEST_H_
+
+#include <grpcpp/channel.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "tests/support/private_mariadb.h"
+#include "tests/support/service_process.h"
+
+namespace crm::test_support {
+
+// A bearer token the service accepts: its team and comma-separated scopes.
+struct TestToken {
+  std::string token;
+  std::string team;
+  std::string scopes;
+};
+
+// One real service binary against its own private MariaDB, as the e2e tests
+// run it: an empty schema, a tokens file, fresh ports, health SERVING.
+class ServiceUnderTest {
+ public:
+  // Starts MariaDB, creates `schema`, starts `binary` and waits (up to a
+  // minute) until its health check reports SERVING.
+  absl::Status Start(const std::string& binary, const std::string& schema,
+                     const std::vector<TestToken>& tokens);
+  // SIGTERM and the exit code, which must be 0 (else an error with the
+  // service's output).
+  absl::Status Stop();
+
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  PrivateMariaDb& database() { return db_; }
+  ServiceProcess& process() { return *process_; }
+
+ private:
+  PrivateMariaDb db_;
+  std::unique_ptr<ServiceProcess> process_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+}  // namespace crm::test_support
+
+#endif  // CRM_TESTS_SUPPORT_SERVICE_UNDER_TEST_H_
