@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -30,6 +31,20 @@ absl::StatusOr<OrderBy> ParseOrderBy(std::string_view order_by,
   return absl::InvalidArgumentError(
       absl::StrFormat("order_by: %s is not supported (use %s, optionally followed by \" desc\")",
                       QuoteValue(order_by), choices));
+}
+
+absl::Status ParseOrderByInto(std::string_view order_by,
+                              const std::vector<std::string_view>& allowed, size_t& index,
+                              bool& descending) {
+  const absl::string_view trimmed =
+      absl::StripAsciiWhitespace(absl::string_view(order_by.data(), order_by.size()));
+  if (trimmed.empty()) return absl::OkStatus();
+  absl::StatusOr<OrderBy> parsed =
+      ParseOrderBy(std::string_view(trimmed.data(), trimmed.size()), allowed);
+  if (!parsed.ok()) return parsed.status();
+  index = parsed->field;
+  descending = parsed->descending;
+  return absl::OkStatus();
 }
 
 }  // namespace crm::common

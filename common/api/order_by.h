@@ -1,6 +1,7 @@
 #ifndef CRM_COMMON_API_ORDER_BY_H_
 #define CRM_COMMON_API_ORDER_BY_H_
 
+#include <cstddef>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -22,6 +23,13 @@ struct OrderBy {
 // INVALID_ARGUMENT "order_by: ... (use a, b or c, optionally followed by " desc")".
 absl::StatusOr<OrderBy> ParseOrderBy(std::string_view order_by,
                                      const std::vector<std::string_view>& allowed);
+
+// ParseOrderBy into caller-owned defaults: an empty (or all-blank) order_by
+// keeps `index` and `descending` as the caller set them; otherwise they get the
+// parsed field index and direction. Errors as ParseOrderBy.
+absl::Status ParseOrderByInto(std::string_view order_by,
+                              const std::vector<std::string_view>& allowed, size_t& index,
+                              bool& descending);
 
 }  // namespace crm::common
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "common/api/country.h"
 #include "common/api/quote.h"
+#include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/api/validator.h"
 
@@ -100,6 +101,31 @@ absl::Status NormalizeContacts(
     if (contact.primary() && ++primaries > 1) {
       return absl::InvalidArgumentError(
           absl::StrFormat("%s.primary: at most one contact may be primary", field));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOrganizationKeyFree(std::string_view prefix, std::string_view collection,
+                                      const crm::common::v1::OrganizationKey& key,
+                                      OrganizationKeyLookup find_web_domain,
+                                      OrganizationKeyLookup find_tax_id) {
+  struct Part {
+    const std::string& value;
+    OrganizationKeyLookup find;
+    std::string_view field;
+    std::string_view what;
+  };
+  for (const Part& part : {Part{key.web_domain(), find_web_domain, "web_domain", "web domain"},
+                           Part{key.tax_id(), find_tax_id, "tax_id", "tax id"}}) {
+    if (part.value.empty()) continue;
+    absl::StatusOr<std::optional<int64_t>> owner = part.find(part.value);
+    if (!owner.ok()) return owner.status();
+    if (owner->has_value()) {
+      return absl::AlreadyExistsError(absl::StrFormat(
+          "%s.%s: %s is already the %s of %s", std::string(prefix), std::string(part.field),
+          QuoteValue(part.value), std::string(part.what),
+          FormatResourceName(collection, **owner)));
     }
   }
   return absl::OkStatus();

@@ -8,10 +8,14 @@
 
 #include <google/protobuf/repeated_ptr_field.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "crm/common/v1/contact.pb.h"
 #include "crm/common/v1/organization_key.pb.h"
 
@@ -45,6 +49,19 @@ absl::Status ValidatePostalAddress(std::string_view prefix,
 absl::Status NormalizeContacts(
     std::string_view prefix,
     google::protobuf::RepeatedPtrField<crm::common::v1::ContactPerson>& contacts);
+
+// Finds the id of the live record other than the one being written that holds
+// a web domain or tax id (nullopt when none does).
+using OrganizationKeyLookup =
+    absl::FunctionRef<absl::StatusOr<std::optional<int64_t>>(std::string_view value)>;
+
+// ALREADY_EXISTS "<prefix>.web_domain: "acme.example" is already the web
+// domain of suppliers/7" (or tax id) when another live record of `collection`
+// holds a part of `key`.
+absl::Status CheckOrganizationKeyFree(std::string_view prefix, std::string_view collection,
+                                      const crm::common::v1::OrganizationKey& key,
+                                      OrganizationKeyLookup find_web_domain,
+                                      OrganizationKeyLookup find_tax_id);
 
 }  // namespace crm::common
 

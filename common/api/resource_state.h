@@ -1,6 +1,7 @@
 #ifndef CRM_COMMON_API_RESOURCE_STATE_H_
 #define CRM_COMMON_API_RESOURCE_STATE_H_
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -8,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
+#include "common/api/etag.h"
 
 namespace crm::common {
 
@@ -32,6 +34,24 @@ inline absl::Status RequireLive(bool deleted, std::string_view name) {
 inline absl::Status RequireDeleted(bool deleted, std::string_view name) {
   if (deleted) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrFormat("%s is not deleted", name));
+}
+
+// The checks before changing a locked resource: live (RequireLive) and still
+// at the version the caller read (CheckEtag of `etag` in `etag_field`).
+inline absl::Status RequireLiveAtVersion(bool deleted, std::string_view name,
+                                         std::string_view etag, int64_t version,
+                                         std::string_view etag_field = "etag") {
+  if (absl::Status live = RequireLive(deleted, name); !live.ok()) return live;
+  return CheckEtag(etag, version, name, etag_field);
+}
+
+// The checks of Undelete on a locked resource: deleted (RequireDeleted) and
+// still at the version the caller read (CheckEtag of `etag` in `etag_field`).
+inline absl::Status RequireDeletedAtVersion(bool deleted, std::string_view name,
+                                            std::string_view etag, int64_t version,
+                                            std::string_view etag_field = "etag") {
+  if (absl::Status gone = RequireDeleted(deleted, name); !gone.ok()) return gone;
+  return CheckEtag(etag, version, name, etag_field);
 }
 
 }  // namespace crm::common

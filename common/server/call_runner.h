@@ -24,6 +24,10 @@
 //       return service_.GetThing(call, *request, *response);
 //     });
 //   }
+//
+// A client-streaming handler reads the client's messages from its worker
+// through a StreamReader (RunClientStream) and fills `response`, which gRPC
+// sends when the work returns OK.
 
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
@@ -37,6 +41,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/base/grpc_status.h"
 #include "common/server/auth.h"
@@ -63,6 +68,19 @@ class StreamWriter {
   virtual bool Write(const Response& message) = 0;
 };
 
+// Lets the work of a client-streaming call read the client's messages from
+// its worker.
+template <typename Request>
+class StreamReader {
+ public:
+  virtual ~StreamReader() = default;
+  // Waits for the next message: true with `message` filled in, false once the
+  // client has finished sending. CANCELLED when the client is gone,
+  // DEADLINE_EXCEEDED when the call's deadline passes while waiting; every
+  // later Read returns the same error.
+  virtual absl::StatusOr<bool> Read(Request& message) = 0;
+};
+
 class CallRunner {
  public:
   CallRunner(WorkerPool& workers, const TokenAuthenticator& auth, absl::Duration default_deadline);
@@ -84,9 +102,20 @@ class CallRunner {
       grpc::CallbackServerContext* ctx, std::string_view scope,
       std::function<absl::Status(const CallContext&, StreamWriter<Response>&)> work);
 
+  // The same for a client-streaming call: `work` reads the messages through
+  // the StreamReader (occupying its worker while it waits for the client, up
+  // to the call's deadline) and fills the call's response; its status ends
+  // the call (the response is sent only with OK).
+  template <typename Request>
+  grpc::ServerReadReactor<Request>* RunClientStream(
+      grpc::CallbackServerContext* ctx, std::string_view scope,
+      std::function<absl::Status(const CallContext&, StreamReader<Request>&)> work);
+
  private:
   template <typename Response>
   class BlockingWriteReactor;
+  template <typename Request>
+  class BlockingReadReactor;
 
   // The cheap checks done on the gRPC thread; the error ends the call.
   absl::StatusOr<CallContext> Admit(grpc::CallbackServerContext& ctx, std::string_view scope) const;
@@ -149,6 +178,90 @@ grpc::ServerWriteReactor<Response>* CallRunner::RunServerStream(
     std::function<absl::Status(const CallContext&, StreamWriter<Response>&)> work) {
   auto* reactor = new BlockingWriteReactor<Response>();
   absl::StatusOr<CallContext> call = Admit(*ctx, scope);
+  if (!call.ok()) {
+    reactor->Finish(ToGrpcStatus(call.status()));
+    return reactor;
+  }
+  bool accepted =
+      workers_.TrySubmit([ctx, reactor, call = *std::move(call), work = std::move(work)] {
+        absl::Status status = Execute(
+            *ctx, call, [&](const CallContext& admitted) { return work(admitted, *reactor); });
+        reactor->Finish(ToGrpcStatus(status));  // `reactor` may be gone after
+      });
+  if (!accepted) reactor->Finish(ToGrpcStatus(Overloaded()));
+  return reactor;
+}
+
+// A read reactor whose reads block the calling worker until gRPC delivers the
+// next message. gRPC reads into the reactor's own buffer, so a read still
+// pending when the worker gives up (deadline) never touches the worker's
+// memory. It deletes itself when gRPC reports the call done.
+template <typename Request>
+class CallRunner::BlockingReadReactor final : public grpc::ServerReadReactor<Request>,
+                                              public StreamReader<Request> {
+ public:
+  explicit BlockingReadReactor(absl::Time deadline) : deadline_(deadline) {}
+
+  absl::StatusOr<bool> Read(Request& message) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!error_.ok()) return error_;
+      if (cancelled_) return error_ = absl::CancelledError("the client cancelled the call");
+      if (finished_reading_) return false;
+      read_done_ = false;
+      buffer_.Clear();
+    }
+    // Not under the lock: gRPC may run OnReadDone inline on this thread.
+    this->StartRead(&buffer_);
+    std::unique_lock<std::mutex> lock(mu_);
+    const bool woken = read_done_cv_.wait_until(lock, absl::ToChronoTime(deadline_),
+                                                [this] { return read_done_ || cancelled_; });
+    if (!woken) {
+      return error_ = absl::DeadlineExceededError(
+                 "the deadline expired while waiting for the client's next message");
+    }
+    if (cancelled_) return error_ = absl::CancelledError("the client cancelled the call");
+    if (!read_ok_) {
+      finished_reading_ = true;
+      return false;
+    }
+    message.Swap(&buffer_);
+    return true;
+  }
+
+  void OnReadDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    read_done_ = true;
+    read_ok_ = ok;
+    read_done_cv_.notify_all();
+  }
+
+  void OnCancel() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+    read_done_cv_.notify_all();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable read_done_cv_;
+  const absl::Time deadline_;
+  Request buffer_;
+  bool read_done_ = true;
+  bool read_ok_ = false;
+  bool finished_reading_ = false;
+  bool cancelled_ = false;
+  absl::Status error_;
+};
+
+template <typename Request>
+grpc::ServerReadReactor<Request>* CallRunner::RunClientStream(
+    grpc::CallbackServerContext* ctx, std::string_view scope,
+    std::function<absl::Status(const CallContext&, StreamReader<Request>&)> work) {
+  absl::StatusOr<CallContext> call = Admit(*ctx, scope);
+  auto* reactor = new BlockingReadReactor<Request>(call.ok() ? call->deadline : absl::Now());
   if (!call.ok()) {
     reactor->Finish(ToGrpcStatus(call.status()));
     return reactor;

@@ -16,6 +16,8 @@
 #include "absl/time/time.h"
 #include "crm/common/v1/audit.pb.h"
 #include "crm/customer/v1/customer.pb.h"
+#include "crm/customer/v1/duplicate.pb.h"
+#include "customer_svc/domain/opportunity_repository.h"
 #include "common/api/filter_fields.h"
 
 namespace crm::customer {
@@ -99,6 +101,9 @@ class CustomerStore {
   virtual absl::StatusOr<StoredTransition> InsertTransition(
       int64_t customer_id, const v1::LifecycleTransition& transition) = 0;
   virtual absl::Status InsertAuditEntry(const crm::common::v1::AuditEntry& entry) = 0;
+  // The opportunity tables in this same transaction (ConvertLead creates its
+  // opportunity there, so customer and opportunity commit together).
+  virtual OpportunityStore& Opportunities() = 0;
 
   // Bulk forms for imports, in multi-row statements.
   // Inserts new customers (version 1, as InsertCustomer); returns their ids in order.
@@ -118,6 +123,15 @@ class CustomerStore {
   // transaction ends.
   virtual absl::StatusOr<absl::flat_hash_set<int64_t>> LockLiveCustomerIds(
       const std::vector<int64_t>& ids) = 0;
+  // The live, enabled duplicate rules (DuplicateService's duplicate_rules
+  // table) by id, each with its name and conditions.
+  virtual absl::StatusOr<std::vector<v1::DuplicateRule>> LoadEnabledDuplicateRules() = 0;
+  // Calls `visit` with the id and the fields duplicate rules compare
+  // (display_name, email, phone, organization_key and, when
+  // `with_postal_address`, postal_address) of every live customer.
+  virtual absl::Status ForEachLiveCustomer(
+      bool with_postal_address,
+      absl::FunctionRef<void(int64_t id, const v1::Customer& customer)> visit) = 0;
 };
 
 // Which customers GetCustomerSummary counts and since when purchases count.

@@ -10,13 +10,16 @@
 #include "common/audit/audit_log.h"
 #include "common/api/field_mask.h"
 #include "common/api/page_token.h"
+#include "common/api/party_validation.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
 #include "customer_svc/domain/customer_validation.h"
+#include "customer_svc/domain/lead_conversion.h"
 #include "customer_svc/domain/lifecycle.h"
 #include "customer_svc/domain/list_filters.h"
+#include "customer_svc/domain/opportunity_service.h"
 #include "common/api/id_page_token.h"
 #include "customer_svc/domain/update_rules.h"
 
@@ -130,27 +133,10 @@ absl::Status CustomerService::CheckParent(CustomerStore& store, const v1::Custom
 absl::Status CustomerService::CheckOrganizationKeyFree(CustomerStore& store,
                                                        const v1::Customer& customer,
                                                        int64_t self_id) {
-  const crm::common::v1::OrganizationKey& key = customer.organization_key();
-  if (!key.web_domain().empty()) {
-    absl::StatusOr<std::optional<int64_t>> owner =
-        store.FindLiveByWebDomain(key.web_domain(), self_id);
-    if (!owner.ok()) return owner.status();
-    if (owner->has_value()) {
-      return absl::AlreadyExistsError(absl::StrFormat(
-          "customer.organization_key.web_domain: %s is already the web domain of %s",
-          common::QuoteValue(key.web_domain()), common::FormatResourceName(kCustomers, **owner)));
-    }
-  }
-  if (!key.tax_id().empty()) {
-    absl::StatusOr<std::optional<int64_t>> owner = store.FindLiveByTaxId(key.tax_id(), self_id);
-    if (!owner.ok()) return owner.status();
-    if (owner->has_value()) {
-      return absl::AlreadyExistsError(absl::StrFormat(
-          "customer.organization_key.tax_id: %s is already the tax id of %s",
-          common::QuoteValue(key.tax_id()), common::FormatResourceName(kCustomers, **owner)));
-    }
-  }
-  return absl::OkStatus();
+  return common::CheckOrganizationKeyFree(
+      "customer.organization_key", kCustomers, customer.organization_key(),
+      [&](std::string_view domain) { return store.FindLiveByWebDomain(domain, self_id); },
+      [&](std::string_view tax_id) { return store.FindLiveByTaxId(tax_id, self_id); });
 }
 
 absl::Status CustomerService::GetCustomer(const common::CallContext& call,
@@ -496,6 +482,113 @@ absl::Status CustomerService::SetCustomerConsent(const common::CallContext& call
     *response.mutable_customer() = std::move(result->customer);
     return absl::OkStatus();
   });
+}
+
+absl::Status CustomerService::ConvertLead(const common::CallContext& call,
+                                          const v1::ConvertLeadRequest& request,
+                                          v1::ConvertLeadResponse& response) {
+  absl::StatusOr<int64_t> lead_id = common::ParseResourceId("lead", request.lead(), kCustomers);
+  if (!lead_id.ok()) return lead_id.status();
+  std::optional<int64_t> existing_id;
+  if (!request.existing_customer().empty()) {
+    absl::StatusOr<int64_t> id =
+        common::ParseResourceId("existing_customer", request.existing_customer(), kCustomers);
+    if (!id.ok()) return id.status();
+    if (*id == *lead_id) {
+      return absl::InvalidArgumentError("existing_customer: must be another customer than the lead");
+    }
+    existing_id = *id;
+  }
+  if (absl::Status s = common::ValidateRequestId("request_id", request.request_id()); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<v1::LifecycleStage> target_stage = v1::LIFECYCLE_STAGE_PROSPECT;
+  if (!existing_id.has_value()) target_stage = ConversionTargetStage(request.target_stage());
+  if (!target_stage.ok()) return target_stage.status();
+  v1::Opportunity opportunity = request.opportunity();
+  if (request.has_opportunity()) {
+    if (absl::Status s = PrepareNewOpportunity(opportunity, "opportunity."); !s.ok()) return s;
+  }
+  const absl::Time now = Now();
+  v1::ConvertLeadRequest fingerprint_request = request;
+  fingerprint_request.clear_request_id();
+  absl::StatusOr<std::string> stored_response = repository_.TransactOnce(
+      call.deadline, "crm.customer.v1.CustomerService/ConvertLead", request.request_id(),
+      common::DeterministicBytes(fingerprint_request),
+      [&](CustomerStore& store) -> absl::StatusOr<std::string> {
+        absl::StatusOr<StoredCustomer> lead =
+            LockLiveForChange(store, *lead_id, request.lead(), request.etag(), "etag");
+        if (!lead.ok()) return lead.status();
+        const v1::LifecycleStage from = lead->customer.lifecycle_stage();
+        if (from != v1::LIFECYCLE_STAGE_LEAD) {
+          return absl::FailedPreconditionError(absl::StrFormat(
+              "%s is %s, not a LEAD; only leads are converted", request.lead(), StageName(from)));
+        }
+        v1::ConvertLeadResponse converted;
+        int64_t customer_id = *lead_id;
+        if (existing_id.has_value()) {
+          absl::StatusOr<StoredCustomer> existing =
+              LockLiveForChange(store, *existing_id, request.existing_customer(), "", "");
+          if (!existing.ok()) return existing.status();
+          // The tombstone first: it frees the lead's organization key for the customer.
+          v1::Customer tombstone = lead->customer;
+          tombstone.set_merged_into(request.existing_customer());
+          *tombstone.mutable_delete_time() = common::ToProtoTimestamp(now);
+          absl::StatusOr<StoredCustomer> merged =
+              StoreChange(store, call, *lead, std::move(tombstone),
+                          crm::common::v1::AUDIT_ACTION_MERGE,
+                          absl::StrCat("lead converted into ", request.existing_customer()), now);
+          if (!merged.ok()) return merged.status();
+          v1::Customer filled = existing->customer;
+          for (std::string& path : FillEmptyFields(lead->customer, filled)) {
+            converted.add_filled_field_paths(std::move(path));
+          }
+          if (converted.filled_field_paths_size() == 0) {
+            *converted.mutable_customer() = std::move(existing->customer);
+          } else {
+            absl::StatusOr<StoredCustomer> result = StoreChange(
+                store, call, *existing, std::move(filled), crm::common::v1::AUDIT_ACTION_UPDATE,
+                absl::StrCat("filled from converted lead ", request.lead()), now);
+            if (!result.ok()) return result.status();
+            *converted.mutable_customer() = std::move(result->customer);
+          }
+          customer_id = *existing_id;
+        } else {
+          if (absl::Status s = CheckTransition(request.lead(), from, *target_stage); !s.ok()) {
+            return s;
+          }
+          v1::Customer promoted = lead->customer;
+          promoted.set_lifecycle_stage(*target_stage);
+          *promoted.mutable_stage_enter_time() = common::ToProtoTimestamp(now);
+          absl::StatusOr<StoredCustomer> result =
+              StoreChange(store, call, *lead, std::move(promoted),
+                          crm::common::v1::AUDIT_ACTION_STATE_CHANGE, "lead converted", now);
+          if (!result.ok()) return result.status();
+          v1::LifecycleTransition transition;
+          transition.set_from_stage(from);
+          transition.set_to_stage(*target_stage);
+          *transition.mutable_transition_time() = common::ToProtoTimestamp(now);
+          transition.set_actor(call.caller.team);
+          transition.set_reason("lead converted");
+          if (absl::Status s = store.InsertTransition(*lead_id, transition).status(); !s.ok()) {
+            return s;
+          }
+          *converted.mutable_customer() = std::move(result->customer);
+        }
+        if (request.has_opportunity()) {
+          absl::StatusOr<v1::Opportunity> created =
+              InsertNewOpportunity(store.Opportunities(), call, customer_id, opportunity,
+                                   "opportunity.", request.request_id(), now);
+          if (!created.ok()) return created.status();
+          *converted.mutable_opportunity() = *std::move(created);
+        }
+        return converted.SerializeAsString();
+      });
+  if (!stored_response.ok()) return stored_response.status();
+  if (!response.ParseFromString(*stored_response)) {
+    return absl::InternalError("stored ConvertLead response is unreadable");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace crm::customer

@@ -51,6 +51,11 @@ class CustomerService {
   absl::Status SetCustomerConsent(const common::CallContext& call,
                                   const v1::SetCustomerConsentRequest& request,
                                   v1::SetCustomerConsentResponse& response);
+  // Promotes a LEAD (or folds it into `existing_customer`, filling only that
+  // customer's empty fields and leaving the lead a tombstone merged into it)
+  // and creates the optional opportunity, all in one transaction.
+  absl::Status ConvertLead(const common::CallContext& call, const v1::ConvertLeadRequest& request,
+                           v1::ConvertLeadResponse& response);
 
  private:
   // Now, truncated to the microseconds MySQL stores.

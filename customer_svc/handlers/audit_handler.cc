@@ -12,7 +12,10 @@ grpc::ServerUnaryReactor* AuditHandler::ListAuditEntries(
     grpc::CallbackServerContext* ctx, const v1::ListAuditEntriesRequest* request,
     v1::ListAuditEntriesResponse* response) {
   return runner_.Run(ctx, common::kCustomersRead, [=, this](const common::CallContext& call) {
-    return common::ListAuditEntries(pool_, call, *request, *response, {"customers"});
+    return common::ListAuditEntries(pool_, call, *request, *response,
+                                    {"customers", "pipelineStages", "employees", "enpsSurveys",
+                                     "priceListEntries", "tierDiscounts", "duplicateRules",
+                                     "winBackCampaigns", "customerMerges"});
   });
 }
 

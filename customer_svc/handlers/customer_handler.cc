@@ -8,7 +8,11 @@ namespace crm::customer {
 
 CustomerHandler::CustomerHandler(common::CallRunner& runner,
                                  std::shared_ptr<CustomerRepository> repository, Clock clock)
-    : runner_(runner), repository_(std::move(repository)), service_(*repository_, std::move(clock)) {}
+    : runner_(runner),
+      repository_(std::move(repository)),
+      service_(*repository_, clock),
+      importer_(*repository_, clock),
+      summary_(*repository_, std::move(clock)) {}
 
 grpc::ServerUnaryReactor* CustomerHandler::GetCustomer(grpc::CallbackServerContext* ctx,
     const v1::GetCustomerRequest* request, v1::GetCustomerResponse* response) {
@@ -78,6 +82,30 @@ grpc::ServerUnaryReactor* CustomerHandler::SetCustomerConsent(grpc::CallbackServ
   return runner_.Run(ctx, common::kCustomersWrite, [=, this](const common::CallContext& call) {
     return service_.SetCustomerConsent(call, *request, *response);
   });
+}
+
+grpc::ServerUnaryReactor* CustomerHandler::ConvertLead(grpc::CallbackServerContext* ctx,
+    const v1::ConvertLeadRequest* request, v1::ConvertLeadResponse* response) {
+  return runner_.Run(ctx, common::kCustomersWrite, [=, this](const common::CallContext& call) {
+    return service_.ConvertLead(call, *request, *response);
+  });
+}
+
+grpc::ServerUnaryReactor* CustomerHandler::GetCustomerSummary(grpc::CallbackServerContext* ctx,
+    const v1::GetCustomerSummaryRequest* request, v1::GetCustomerSummaryResponse* response) {
+  return runner_.Run(ctx, common::kCustomersRead, [=, this](const common::CallContext& call) {
+    return summary_.GetCustomerSummary(call, *request, *response);
+  });
+}
+
+grpc::ServerReadReactor<v1::ImportCustomersRequest>* CustomerHandler::ImportCustomers(
+    grpc::CallbackServerContext* ctx, v1::ImportCustomersResponse* response) {
+  return runner_.RunClientStream<v1::ImportCustomersRequest>(
+      ctx, common::kCustomersWrite,
+      [=, this](const common::CallContext& call,
+                common::StreamReader<v1::ImportCustomersRequest>& stream) {
+        return importer_.ImportCustomers(call, stream, *response);
+      });
 }
 
 }  // namespace crm::customer

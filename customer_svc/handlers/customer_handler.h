@@ -5,14 +5,15 @@
 
 #include "common/server/call_runner.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
+#include "customer_svc/domain/customer_import.h"
 #include "customer_svc/domain/customer_service.h"
+#include "customer_svc/domain/customer_summary.h"
 
 namespace crm::customer {
 
 // crm.customer.v1.CustomerService over gRPC: each RPC runs the domain method
-// through the CallRunner (auth, scope, worker pool). ConvertLead,
-// ImportCustomers and GetCustomerSummary are not part of this slice and answer
-// UNIMPLEMENTED (the generated default).
+// through the CallRunner (auth, scope, worker pool); ImportCustomers is a
+// client stream read on its worker (CallRunner::RunClientStream).
 class CustomerHandler final : public v1::CustomerService::CallbackService {
  public:
   // `repository` is shared with the other handlers of the process.
@@ -49,11 +50,21 @@ class CustomerHandler final : public v1::CustomerService::CallbackService {
   grpc::ServerUnaryReactor* SetCustomerConsent(grpc::CallbackServerContext* ctx,
                                                const v1::SetCustomerConsentRequest* request,
                                                v1::SetCustomerConsentResponse* response) override;
+  grpc::ServerUnaryReactor* ConvertLead(grpc::CallbackServerContext* ctx,
+                                        const v1::ConvertLeadRequest* request,
+                                        v1::ConvertLeadResponse* response) override;
+  grpc::ServerUnaryReactor* GetCustomerSummary(grpc::CallbackServerContext* ctx,
+                                               const v1::GetCustomerSummaryRequest* request,
+                                               v1::GetCustomerSummaryResponse* response) override;
+  grpc::ServerReadReactor<v1::ImportCustomersRequest>* ImportCustomers(
+      grpc::CallbackServerContext* ctx, v1::ImportCustomersResponse* response) override;
 
  private:
   common::CallRunner& runner_;
   std::shared_ptr<CustomerRepository> repository_;
   CustomerService service_;
+  CustomerImporter importer_;
+  CustomerSummaryService summary_;
 };
 
 }  // namespace crm::customer

@@ -17,9 +17,12 @@
 #include "common/api/resource_name.h"
 #include "common/api/time_util.h"
 #include "common/audit/audit_log.h"
+#include "common/mysql/batch_insert.h"
 #include "common/mysql/idempotency.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
+#include "customer_svc/repository/mysql_opportunity_repository.h"
+#include "customer_svc/repository/mysql_referral_repository.h"
 
 namespace crm::customer {
 namespace {
@@ -122,6 +125,7 @@ std::string DetailsBytes(const v1::Customer& customer) {
   *details.mutable_needs() = customer.needs();
   *details.mutable_source() = customer.source();
   *details.mutable_consents() = customer.consents();
+  details.set_merged_into(customer.merged_into());  // set by MergeCustomers on the tombstone
   return details.SerializeAsString();
 }
 
@@ -210,6 +214,11 @@ class MySqlCustomerStore final : public CustomerStore {
  public:
   explicit MySqlCustomerStore(sql::Connection& connection) : connection_(connection) {}
 
+  OpportunityStore& Opportunities() override {
+    if (opportunities_ == nullptr) opportunities_ = MakeMySqlOpportunityStore(connection_);
+    return *opportunities_;
+  }
+
   absl::StatusOr<std::optional<StoredCustomer>> LockCustomer(int64_t id) override {
     return SelectCustomer(connection_, id, /*for_update=*/true);
   }
@@ -274,6 +283,10 @@ class MySqlCustomerStore final : public CustomerStore {
     statement->setString(6, transition.reason());
     statement->setBoolean(7, transition.automatic());
     statement->executeUpdate();
+    if (transition.to_stage() == v1::LIFECYCLE_STAGE_ACTIVE) {
+      QualifyReferralsOf(connection_, customer_id,
+                         common::FromProtoTimestamp(transition.transition_time()));
+    }
     StoredTransition stored;
     stored.id = LastInsertId(connection_);
     stored.customer_id = customer_id;
@@ -290,27 +303,24 @@ class MySqlCustomerStore final : public CustomerStore {
 
   absl::StatusOr<std::vector<int64_t>> InsertCustomers(
       const std::vector<const v1::Customer*>& customers) override {
+    std::vector<common::SqlValue> values;
+    values.reserve(customers.size() * kInsertedColumnCount);
+    for (const v1::Customer* customer : customers) {
+      if (absl::Status added = AddCustomerValues(values, *customer); !added.ok()) return added;
+    }
     std::vector<int64_t> ids;
     ids.reserve(customers.size());
-    for (size_t begin = 0; begin < customers.size(); begin += kCustomersPerStatement) {
-      const size_t end = std::min(customers.size(), begin + kCustomersPerStatement);
-      SqlQuery insert;
-      insert.Add(
-          "INSERT INTO customers (kind, display_name, web_domain, tax_id, parent_id, email, "
-          "phone, lifecycle_stage, stage_enter_time, tier, source_kind, account_manager, details, "
-          "create_time, update_time, delete_time, version) VALUES ");
-      for (size_t i = begin; i < end; ++i) {
-        if (i > begin) insert.Add(", ");
-        if (absl::Status added = AddCustomerValues(insert, *customers[i]); !added.ok()) {
-          return added;
-        }
-      }
-      // MariaDB returns the generated ids in insertion order.
-      insert.Add(" RETURNING id");
-      std::unique_ptr<sql::PreparedStatement> statement = Prepare(connection_, insert);
-      std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
-      while (rows->next()) ids.push_back(rows->getInt64(1));
-    }
+    // MariaDB returns the generated ids in insertion order.
+    common::QueryBatched(
+        connection_,
+        "INSERT INTO customers (kind, display_name, web_domain, tax_id, parent_id, email, phone, "
+        "lifecycle_stage, stage_enter_time, tier, source_kind, account_manager, details, "
+        "create_time, update_time, delete_time, version) VALUES ",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", " RETURNING id",
+        kInsertedColumnCount, values, kCustomersPerStatement,
+        [&](sql::ResultSet& rows) {
+          while (rows.next()) ids.push_back(rows.getInt64(1));
+        });
     if (ids.size() != customers.size()) {
       return absl::InternalError("bulk customer insert returned fewer ids than rows");
     }
@@ -319,21 +329,18 @@ class MySqlCustomerStore final : public CustomerStore {
 
   absl::Status InsertTransitions(
       const std::vector<std::pair<int64_t, v1::LifecycleTransition>>& transitions) override {
-    for (size_t begin = 0; begin < transitions.size(); begin += kTransitionsPerStatement) {
-      const size_t end = std::min(transitions.size(), begin + kTransitionsPerStatement);
-      SqlQuery insert;
-      insert.Add(
-          "INSERT INTO lifecycle_transitions (customer_id, from_stage, to_stage, "
-          "transition_time, actor, reason, automatic) VALUES ");
-      for (size_t i = begin; i < end; ++i) {
-        const auto& [customer_id, transition] = transitions[i];
-        insert.Add(i == begin ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)",
-                   {customer_id, int64_t{transition.from_stage()}, int64_t{transition.to_stage()},
-                    common::SqlTime(transition.transition_time()), transition.actor(),
-                    transition.reason(), int64_t{transition.automatic() ? 1 : 0}});
-      }
-      common::Execute(connection_, insert);
+    std::vector<common::SqlValue> values;
+    values.reserve(transitions.size() * 7);
+    for (const auto& [customer_id, transition] : transitions) {
+      values.insert(values.end(),
+                    {customer_id, int64_t{transition.from_stage()}, int64_t{transition.to_stage()},
+                     common::SqlTime(transition.transition_time()), transition.actor(),
+                     transition.reason(), int64_t{transition.automatic() ? 1 : 0}});
     }
+    common::ExecuteBatched(connection_,
+                           "INSERT INTO lifecycle_transitions (customer_id, from_stage, to_stage, "
+                           "transition_time, actor, reason, automatic) VALUES ",
+                           "(?, ?, ?, ?, ?, ?, ?)", "", 7, values, kTransitionsPerStatement);
     return absl::OkStatus();
   }
 
@@ -369,14 +376,69 @@ class MySqlCustomerStore final : public CustomerStore {
     return live;
   }
 
+  absl::StatusOr<std::vector<v1::DuplicateRule>> LoadEnabledDuplicateRules() override {
+    SqlQuery query;
+    query.Add(
+        "SELECT id, conditions FROM duplicate_rules WHERE delete_time IS NULL AND enabled "
+        "ORDER BY id");
+    std::unique_ptr<sql::PreparedStatement> statement = Prepare(connection_, query);
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    std::vector<v1::DuplicateRule> rules;
+    while (rows->next()) {
+      v1::DuplicateRule& rule = rules.emplace_back();
+      if (!rule.ParseFromString(common::ReadString(*rows, "conditions"))) {
+        return absl::InternalError("stored duplicate rule conditions are unreadable");
+      }
+      rule.set_name(common::FormatResourceName("duplicateRules", rows->getInt64("id")));
+      rule.set_enabled(true);
+    }
+    return rules;
+  }
+
+  absl::Status ForEachLiveCustomer(
+      bool with_postal_address,
+      absl::FunctionRef<void(int64_t id, const v1::Customer& customer)> visit) override {
+    SqlQuery query;
+    query.Add(absl::StrCat("SELECT id, display_name, email, phone, web_domain, tax_id",
+                           with_postal_address ? ", details" : "",
+                           " FROM customers WHERE delete_time IS NULL ORDER BY id"));
+    std::unique_ptr<sql::PreparedStatement> statement = Prepare(connection_, query);
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    v1::Customer customer;
+    while (rows->next()) {
+      customer.Clear();
+      if (with_postal_address) {
+        v1::Customer details;
+        if (!details.ParseFromString(common::ReadString(*rows, "details"))) {
+          return absl::InternalError("stored customer details are unreadable");
+        }
+        *customer.mutable_postal_address() = std::move(*details.mutable_postal_address());
+      }
+      customer.set_display_name(common::ReadString(*rows, "display_name"));
+      customer.set_email(common::ReadString(*rows, "email"));
+      customer.set_phone(common::ReadString(*rows, "phone"));
+      if (!rows->isNull("web_domain")) {
+        customer.mutable_organization_key()->set_web_domain(common::ReadString(*rows, "web_domain"));
+      }
+      if (!rows->isNull("tax_id")) {
+        customer.mutable_organization_key()->set_tax_id(common::ReadString(*rows, "tax_id"));
+      }
+      visit(rows->getInt64("id"), customer);
+    }
+    return absl::OkStatus();
+  }
+
  private:
   // Rows per multi-row statement: well below the 65,535 placeholders allowed.
   static constexpr size_t kCustomersPerStatement = 500;
   static constexpr size_t kTransitionsPerStatement = 2000;
   static constexpr size_t kValuesPerLookup = 1000;
 
-  // Appends "(?, ..., 1)" with the values InsertCustomer writes.
-  static absl::Status AddCustomerValues(SqlQuery& insert, const v1::Customer& customer) {
+  static constexpr size_t kInsertedColumnCount = 16;
+
+  // Appends the 16 values InsertCustomer writes (version aside).
+  static absl::Status AddCustomerValues(std::vector<common::SqlValue>& values,
+                                        const v1::Customer& customer) {
     const crm::common::v1::OrganizationKey& key = customer.organization_key();
     common::SqlValue parent = common::SqlNull{};
     if (!customer.parent().empty()) {
@@ -389,15 +451,17 @@ class MySqlCustomerStore final : public CustomerStore {
       if (text.empty()) return common::SqlNull{};
       return text;
     };
-    insert.Add("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-               {int64_t{customer.kind()}, customer.display_name(), optional_text(key.web_domain()),
-                optional_text(key.tax_id()), parent, customer.email(), customer.phone(),
-                int64_t{customer.lifecycle_stage()}, common::SqlTime(customer.stage_enter_time()),
-                int64_t{customer.tier()}, int64_t{customer.source().kind()},
-                customer.account_manager(), DetailsBytes(customer),
-                common::SqlTime(customer.create_time()), common::SqlTime(customer.update_time()),
-                customer.has_delete_time() ? common::SqlValue(common::SqlTime(customer.delete_time()))
-                                           : common::SqlValue(common::SqlNull{})});
+    values.insert(values.end(),
+                  {int64_t{customer.kind()}, customer.display_name(),
+                   optional_text(key.web_domain()), optional_text(key.tax_id()), parent,
+                   customer.email(), customer.phone(), int64_t{customer.lifecycle_stage()},
+                   common::SqlTime(customer.stage_enter_time()), int64_t{customer.tier()},
+                   int64_t{customer.source().kind()}, customer.account_manager(),
+                   DetailsBytes(customer), common::SqlTime(customer.create_time()),
+                   common::SqlTime(customer.update_time()),
+                   customer.has_delete_time()
+                       ? common::SqlValue(common::SqlTime(customer.delete_time()))
+                       : common::SqlValue(common::SqlNull{})});
     return absl::OkStatus();
   }
 
@@ -437,9 +501,14 @@ class MySqlCustomerStore final : public CustomerStore {
   }
 
   sql::Connection& connection_;
+  std::unique_ptr<OpportunityStore> opportunities_;
 };
 
 }  // namespace
+
+std::unique_ptr<CustomerStore> MakeMySqlCustomerStore(sql::Connection& connection) {
+  return std::make_unique<MySqlCustomerStore>(connection);
+}
 
 MySqlCustomerRepository::MySqlCustomerRepository(common::MySqlPool& pool) : pool_(pool) {}
 

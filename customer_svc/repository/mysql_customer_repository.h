@@ -1,10 +1,16 @@
 #ifndef CRM_CUSTOMER_SVC_REPOSITORY_MYSQL_CUSTOMER_REPOSITORY_H_
 #define CRM_CUSTOMER_SVC_REPOSITORY_MYSQL_CUSTOMER_REPOSITORY_H_
 
+#include <memory>
+
 #include "common/mysql/pool.h"
 #include "customer_svc/domain/customer_repository.h"
 
 namespace crm::customer {
+
+// The CustomerStore of an open transaction on `connection`, for another
+// repository whose transaction also changes customers (e.g. merges).
+std::unique_ptr<CustomerStore> MakeMySqlCustomerStore(sql::Connection& connection);
 
 // CustomerRepository over the crm_customer schema (migrations/V001...):
 // prepared statements only, keyset pagination only, every connector error

@@ -12,6 +12,11 @@
 //
 //   scripts/bench                      (starts a throwaway MariaDB, builds, runs)
 //   crm_bench --db_user=... --db_password_file=... [--concurrency=16 --seconds=5]
+//
+// --suite=customer (scripts/bench customer) keeps E0 and D0 and then, instead
+// of C1/S1, drives the real customer_svc binary (--customer_svc=PATH):
+// GetCustomer, ListCustomers at 10,000 vs --customer_rows rows, ImportCustomers
+// rows/s (tests/bench/customer_scenarios.cc).
 #include <grpcpp/grpcpp.h>
 
 #include <cppconn/prepared_statement.h>
@@ -35,6 +40,7 @@
 #include "common/server/call_runner.h"
 #include "common/server/worker_pool.h"
 #include "crm/bench/v1/bench_service.grpc.pb.h"
+#include "tests/bench/customer_scenarios.h"
 #include "tests/bench/load.h"
 
 namespace crm::bench {
@@ -56,6 +62,10 @@ struct Settings {
   int concurrency = 16;
   absl::Duration seconds = absl::Seconds(5);
   int rows = 10000;
+  std::string suite = "server";  // or "customer"
+  std::string customer_svc;      // the binary, for suite "customer"
+  std::string db_password_file;
+  int customer_rows = 1000000;
 };
 
 int64_t RandomId(std::mt19937_64& rng, int rows) {
@@ -227,6 +237,20 @@ int Run(const Settings& settings) {
   std::printf("%s\n", FormatResult("D0 bare prepared PK SELECT (connector)", d0).c_str());
   const double bound = (e0.qps > 0 && d0.qps > 0) ? 1.0 / (1.0 / e0.qps + 1.0 / d0.qps) : 0;
   std::printf("%-44s %10.0f qps\n", "bound 1/(1/E0 + 1/D0)", bound);
+  if (settings.suite == "customer") {
+    callback_server->Shutdown();
+    workers.Shutdown();
+    CustomerBenchSettings customer;
+    customer.binary = settings.customer_svc;
+    customer.db = settings.db;
+    customer.db_password_file = settings.db_password_file;
+    customer.concurrency = n;
+    customer.seconds = settings.seconds;
+    customer.large_rows = settings.customer_rows;
+    customer.bound_qps = bound;
+    const bool ok = RunCustomerScenarios(customer);
+    return ok && e0.errors + d0.errors == 0 ? 0 : 1;
+  }
 
   const LoadResult c1 = RunClosedLoop(n, warmup, settings.seconds, GrpcClients(callback_port, true, settings.rows));
   std::printf("%s  = %.2f x bound\n", FormatResult("C1 callback API + worker pool (ours)", c1).c_str(), Ratio(c1, bound));
@@ -255,6 +279,9 @@ int main(int argc, char** argv) {
       {"concurrency", "client threads", "16"},
       {"seconds", "measured seconds per scenario", "5"},
       {"rows", "rows in the lookup table", "10000"},
+      {"suite", "server (E0, D0, C1, S1) or customer (E0, D0, customer_svc scenarios)", "server"},
+      {"customer_svc", "customer_svc binary for --suite=customer", "build/customer_svc/customer_svc"},
+      {"customer_rows", "customers for the large ListCustomers scenario", "1000000"},
   };
   absl::StatusOr<crm::common::ParsedFlags> flags = crm::common::ParseFlags(
       specs, std::vector<std::string>(argv + 1, argv + argc), crm::common::ProcessEnvironment());
@@ -269,12 +296,20 @@ int main(int argc, char** argv) {
   if (!absl::SimpleAtoi(v.at("db_port"), &settings.db.port) ||
       !absl::SimpleAtoi(v.at("concurrency"), &settings.concurrency) ||
       !absl::SimpleAtoi(v.at("seconds"), &seconds) || !absl::SimpleAtoi(v.at("rows"), &settings.rows) ||
+      !absl::SimpleAtoi(v.at("customer_rows"), &settings.customer_rows) ||
       settings.concurrency < 1 || seconds < 1 || settings.rows < 1) {
     std::fprintf(stderr, "crm_bench: --db_port, --concurrency, --seconds and --rows take positive whole numbers\n");
     return 2;
   }
   settings.seconds = absl::Seconds(seconds);
   settings.db.host = v.at("db_host");
+  settings.suite = v.at("suite");
+  settings.customer_svc = v.at("customer_svc");
+  settings.db_password_file = v.at("db_password_file");
+  if (settings.suite != "server" && settings.suite != "customer") {
+    std::fprintf(stderr, "crm_bench: --suite is server or customer\n");
+    return 2;
+  }
   settings.db.user = v.at("db_user");
   settings.db.database = "crm_bench";
   settings.db.pool_size = settings.concurrency;

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/base/sha256.h"
 #include "common/mysql/pool.h"
 #include "tests/support/grpc_health.h"
@@ -72,6 +73,12 @@ absl::Status ServiceUnderTest::Stop() {
         absl::StrCat("service exited with ", *exit_code, ":\n", process_->Output()));
   }
   return absl::OkStatus();
+}
+
+grpc::ClientContext* Authorized(grpc::ClientContext& context, const std::string& token) {
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  return &context;
 }
 
 }  // namespace crm::test_support

@@ -2,6 +2,7 @@
 #define CRM_TESTS_SUPPORT_SERVICE_UNDER_TEST_H_
 
 #include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
 
 #include <memory>
 #include <string>
@@ -43,6 +44,10 @@ class ServiceUnderTest {
   std::unique_ptr<ServiceProcess> process_;
   std::shared_ptr<grpc::Channel> channel_;
 };
+
+// Sets `token` as the bearer token of `context` (none when empty) and a
+// 30-second deadline; returns `context` for the stub call.
+grpc::ClientContext* Authorized(grpc::ClientContext& context, const std::string& token);
 
 }  // namespace crm::test_support
 

@@ -2,97 +2,44 @@
 // schema, serves health and reflection, and answers CustomerService calls
 // over gRPC with bearer-token authentication and scopes.
 #include <grpcpp/create_channel.h>
-#include <signal.h>
 
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/base/sha256.h"
-#include "common/mysql/pool.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/grpc_health.h"
 #include "tests/support/grpc_reflection.h"
-#include "tests/support/private_mariadb.h"
-#include "tests/support/service_process.h"
+#include "tests/support/service_under_test.h"
 #include "tests/support/test_database.h"
 
 namespace crm::customer {
 namespace {
 
+using ::crm::test_support::Authorized;
 using ::crm::test_support::HealthStatus;
 using ::crm::test_support::IsOk;
-using ::crm::test_support::ServiceProcess;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
 constexpr char kReaderToken[] = "customer-e2e-reader-token";  // customers.read
 constexpr char kWriterToken[] = "customer-e2e-writer-token";  // customers.read + write
 constexpr char kCustomerService[] = "crm.customer.v1.CustomerService";
-constexpr absl::Duration kStartupTimeout = absl::Seconds(60);
-constexpr absl::Duration kExitTimeout = absl::Seconds(30);
-
-grpc::ClientContext* Authorized(grpc::ClientContext& context, const std::string& token) {
-  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  return &context;
-}
 
 class CustomerSvcE2eTest : public ::testing::Test {
  protected:
-  // Starts the private MariaDB with an empty crm_customer schema, then the
-  // service on fresh ports, and waits until it reports SERVING.
   void SetUp() override {
-    ASSERT_THAT(db_.Start(), IsOk());
-    common::MySqlPool admin(db_.options());
-    ASSERT_THAT(test_support::ExecuteSql(admin, "CREATE DATABASE IF NOT EXISTS crm_customer"),
+    ASSERT_THAT(service_.Start(CUSTOMER_SVC_PATH, "crm_customer",
+                               {{kReaderToken, "readers", "customers.read"},
+                                {kWriterToken, "sales", "customers.read,customers.write"}}),
                 IsOk());
-    // The private server's directory (removed with it) holds its admin
-    // password already; the tokens file goes next to it.
-    const std::string password_file = db_.dir() + "/admin.password";
-    const std::string tokens_file = db_.dir() + "/tokens";
-    std::ofstream(tokens_file) << common::Sha256Hex(kReaderToken) << " readers customers.read\n"
-                               << common::Sha256Hex(kWriterToken)
-                               << " sales customers.read,customers.write\n";
-
-    grpc_port_ = test_support::PickUnusedPort();
-    int metrics_port = 0;
-    do {
-      metrics_port = test_support::PickUnusedPort();
-    } while (metrics_port == grpc_port_);
-    absl::StatusOr<std::unique_ptr<ServiceProcess>> process = ServiceProcess::Start(
-        {.binary = CUSTOMER_SVC_PATH,
-         .args = {absl::StrCat("--listen_address=127.0.0.1:", grpc_port_),
-                  absl::StrCat("--metrics_address=127.0.0.1:", metrics_port),
-                  "--db_host=127.0.0.1", absl::StrCat("--db_port=", db_.port()),
-                  "--db_user=crm_admin", absl::StrCat("--db_password_file=", password_file),
-                  "--db_name=crm_customer", absl::StrCat("--auth_tokens_file=", tokens_file)},
-         .env = {}});
-    ASSERT_THAT(process.status(), IsOk());
-    service_ = *std::move(process);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port_),
-                                   grpc::InsecureChannelCredentials());
-    stub_ = v1::CustomerService::NewStub(channel_);
-    ASSERT_THAT(service_->WaitForPort(grpc_port_, kStartupTimeout), IsOk());
-    ASSERT_THAT(
-        test_support::WaitForHealth(channel_, "", HealthStatus::kServing, kStartupTimeout),
-        IsOk());
+    stub_ = v1::CustomerService::NewStub(service_.channel());
   }
 
-  void TearDown() override {
-    if (service_ != nullptr && service_->IsRunning()) {
-      EXPECT_TRUE(service_->Signal(SIGTERM).ok());
-      absl::StatusOr<int> exit_code = service_->WaitForExit(kExitTimeout);
-      EXPECT_TRUE(exit_code.ok()) << exit_code.status();
-      EXPECT_EQ(exit_code.value_or(-1), 0) << service_->Output();
-    }
-    service_.reset();
-  }
+  void TearDown() override { EXPECT_THAT(service_.Stop(), IsOk()); }
 
   grpc::Status Create(const std::string& token, const std::string& display_name,
                       v1::CreateCustomerResponse* response) {
@@ -105,19 +52,16 @@ class CustomerSvcE2eTest : public ::testing::Test {
     return stub_->CreateCustomer(Authorized(context, token), request, response);
   }
 
-  int grpc_port_ = 0;
-  test_support::PrivateMariaDb db_;
-  std::unique_ptr<ServiceProcess> service_;
-  std::shared_ptr<grpc::Channel> channel_;
+  test_support::ServiceUnderTest service_;
   std::unique_ptr<v1::CustomerService::Stub> stub_;
 };
 
 TEST_F(CustomerSvcE2eTest, ServesHealthAndReflection) {
-  EXPECT_EQ(test_support::CheckHealth(channel_, kCustomerService, absl::Seconds(10))
+  EXPECT_EQ(test_support::CheckHealth(service_.channel(), kCustomerService, absl::Seconds(10))
                 .value_or(HealthStatus::kUnknown),
             HealthStatus::kServing);
   absl::StatusOr<std::vector<std::string>> services =
-      test_support::ListServicesByReflection(channel_);
+      test_support::ListServicesByReflection(service_.channel());
   ASSERT_THAT(services, IsOk());
   EXPECT_THAT(*services, Contains(kCustomerService));
   EXPECT_THAT(*services, Contains("crm.customer.v1.AuditService"));

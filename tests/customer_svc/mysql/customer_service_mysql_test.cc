@@ -8,6 +8,7 @@
 #include "common/mysql/migrations.h"
 #include "common/mysql/pool.h"
 #include "common/audit/audit_log.h"
+#include "crm/customer/v1/audit_service.pb.h"
 #include "customer_svc/domain/customer_service.h"
 #include "customer_svc/handlers/customer_services.h"
 #include "customer_svc/repository/mysql_customer_repository.h"

@@ -1,0 +1,89 @@
+#include "common/mysql/batch_insert.h"
+
+#include <cppconn/prepared_statement.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace crm::common {
+namespace {
+
+std::string StatementText(std::string_view head, std::string_view row, std::string_view tail,
+                          size_t rows) {
+  std::string text(head);
+  text.reserve(head.size() + rows * (row.size() + 2) + tail.size());
+  for (size_t i = 0; i < rows; ++i) {
+    if (i > 0) text.append(", ");
+    text.append(row);
+  }
+  text.append(tail);
+  return text;
+}
+
+void RunBatched(sql::Connection& connection, std::string_view head, std::string_view row,
+                std::string_view tail, size_t values_per_row, const std::vector<SqlValue>& values,
+                size_t rows_per_statement, sql::ResultSet* (*run)(sql::PreparedStatement&),
+                absl::FunctionRef<void(sql::ResultSet&)> on_result) {
+  if (values_per_row == 0 || values.empty()) return;
+  const size_t rows = values.size() / values_per_row;
+  rows_per_statement = std::max<size_t>(1, rows_per_statement);
+  std::unique_ptr<sql::PreparedStatement> full;
+  for (size_t begin = 0; begin < rows; begin += rows_per_statement) {
+    const size_t count = std::min(rows_per_statement, rows - begin);
+    std::unique_ptr<sql::PreparedStatement> partial;
+    sql::PreparedStatement* statement = nullptr;
+    if (count == rows_per_statement) {
+      if (full == nullptr) {
+        full.reset(connection.prepareStatement(StatementText(head, row, tail, count)));
+      }
+      statement = full.get();
+    } else {
+      partial.reset(connection.prepareStatement(StatementText(head, row, tail, count)));
+      statement = partial.get();
+    }
+    BindValues(*statement, values.data() + begin * values_per_row, count * values_per_row);
+    std::unique_ptr<sql::ResultSet> result(run(*statement));
+    if (result != nullptr) on_result(*result);
+  }
+}
+
+}  // namespace
+
+void BindValues(sql::PreparedStatement& statement, const SqlValue* values, size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    const unsigned int index = static_cast<unsigned int>(i + 1);
+    if (const int64_t* number = std::get_if<int64_t>(&values[i])) {
+      statement.setInt64(index, *number);
+    } else if (const std::string* text = std::get_if<std::string>(&values[i])) {
+      statement.setString(index, *text);
+    } else {
+      statement.setNull(index, sql::DataType::VARCHAR);
+    }
+  }
+}
+
+void ExecuteBatched(sql::Connection& connection, std::string_view head, std::string_view row,
+                    std::string_view tail, size_t values_per_row,
+                    const std::vector<SqlValue>& values, size_t rows_per_statement) {
+  RunBatched(
+      connection, head, row, tail, values_per_row, values, rows_per_statement,
+      [](sql::PreparedStatement& statement) -> sql::ResultSet* {
+        statement.executeUpdate();
+        return nullptr;
+      },
+      [](sql::ResultSet&) {});
+}
+
+void QueryBatched(sql::Connection& connection, std::string_view head, std::string_view row,
+                  std::string_view tail, size_t values_per_row,
+                  const std::vector<SqlValue>& values, size_t rows_per_statement,
+                  absl::FunctionRef<void(sql::ResultSet&)> on_result) {
+  RunBatched(
+      connection, head, row, tail, values_per_row, values, rows_per_statement,
+      [](sql::PreparedStatement& statement) { return statement.executeQuery(); }, on_result);
+}
+
+}  // namespace crm::common

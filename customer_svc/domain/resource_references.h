@@ -1,0 +1,22 @@
+#ifndef CRM_CUSTOMER_SVC_DOMAIN_RESOURCE_REFERENCES_H_
+#define CRM_CUSTOMER_SVC_DOMAIN_RESOURCE_REFERENCES_H_
+
+#include "common/api/resource_reference.h"
+#include "crm/customer/v1/customer.pb.h"
+
+namespace crm::customer {
+
+// What a resource under "customers/{id}" needs to know of its customer.
+struct ParentCustomer {
+  v1::Tier tier = v1::TIER_UNSPECIFIED;
+  bool deleted = false;
+};
+
+// The generic reference checks live in common/api/resource_reference.h.
+using common::kMaxResourceReferenceChars;
+using common::ValidateOptionalEmployee;
+using common::ValidateResourceReference;
+
+}  // namespace crm::customer
+
+#endif  // CRM_CUSTOMER_SVC_DOMAIN_RESOURCE_REFERENCES_H_

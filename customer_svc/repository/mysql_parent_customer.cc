@@ -1,0 +1,25 @@
+#include "customer_svc/repository/mysql_parent_customer.h"
+
+#include <memory>
+
+#include "common/mysql/sql_query.h"
+
+namespace crm::customer {
+
+std::optional<ParentCustomer> SelectParentCustomer(sql::Connection& connection, int64_t customer_id,
+                                                   bool share_lock) {
+  common::SqlQuery query;
+  query.Add(share_lock
+                ? "SELECT tier, delete_time IS NOT NULL AS deleted FROM customers WHERE id = ? "
+                  "LOCK IN SHARE MODE"
+                : "SELECT tier, delete_time IS NOT NULL AS deleted FROM customers WHERE id = ?",
+            {customer_id});
+  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
+  if (!row->next()) return std::nullopt;
+  ParentCustomer parent;
+  parent.tier = static_cast<v1::Tier>(row->getInt("tier"));
+  parent.deleted = row->getBoolean("deleted");
+  return parent;
+}
+
+}  // namespace crm::customer

@@ -1,0 +1,325 @@
+// The customer_svc scenarios of crm_bench (scripts/bench customer):
+//   G1  GetCustomer by random name, `concurrency` clients;
+//   L1  ListCustomers page 50 at small_rows rows, pages starting at random
+//       depths (page tokens collected by walking the whole listing first);
+//   L2  the same at large_rows rows: keyset pages should cost the same;
+//   I1  ImportCustomers rows/s, one stream at a time, 20,000 rows each.
+// The first small_rows customers arrive through ImportCustomers; the rest up
+// to large_rows are bulk-inserted with INSERT ... SELECT from MariaDB's
+// sequence engine (no audit entries: they only fill the table).
+#include "tests/bench/customer_scenarios.h"
+
+#include <grpcpp/create_channel.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cppconn/statement.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "common/base/sha256.h"
+#include "common/mysql/transaction.h"
+#include "crm/customer/v1/customer_service.grpc.pb.h"
+#include "tests/bench/load.h"
+#include "tests/support/grpc_health.h"
+#include "tests/support/service_process.h"
+
+namespace crm::bench {
+namespace {
+
+using crm::customer::v1::CustomerService;
+namespace v1 = crm::customer::v1;
+
+constexpr char kToken[] = "bench-customer-token";
+constexpr char kSchema[] = "crm_bench_customer";
+constexpr int kImportRows = 20000;  // customer_svc's per-import limit
+constexpr int kRowsPerMessage = 1000;
+constexpr int kListPage = 50;
+
+void Authorize(grpc::ClientContext& context, absl::Duration timeout) {
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+absl::Status RunSql(const common::MySqlOptions& admin, const std::vector<std::string>& statements) {
+  common::MySqlPool pool(admin);
+  return common::RunWithConnection(pool, absl::Now() + absl::Minutes(10), [&](sql::Connection& c) {
+    std::unique_ptr<sql::Statement> s(c.createStatement());
+    for (const std::string& statement : statements) s->execute(statement);
+    return absl::OkStatus();
+  });
+}
+
+class CustomerBench {
+ public:
+  explicit CustomerBench(const CustomerBenchSettings& settings) : settings_(settings) {
+    for (int i = 0; i < 4; ++i) {
+      grpc::ChannelArguments args;
+      args.SetInt("crm.bench.channel", i);  // distinct args → distinct connections
+      args.SetMaxReceiveMessageSize(64 << 20);
+      channels_.push_back(grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port_),
+                                                    grpc::InsecureChannelCredentials(), args));
+    }
+  }
+
+  bool Run() {
+    if (!Start()) return false;
+    std::printf("customer_svc scenarios (real binary over gRPC, concurrency %d)\n",
+                settings_.concurrency);
+    const absl::Time import_start = absl::Now();
+    if (!Import(settings_.small_rows, 0)) return false;
+    const double first_import = settings_.small_rows / absl::ToDoubleSeconds(absl::Now() - import_start);
+    std::printf("  loaded %d customers with ImportCustomers (%.0f rows/s)\n", settings_.small_rows,
+                first_import);
+
+    const LoadResult get = RunClosedLoop(settings_.concurrency, absl::Seconds(1), settings_.seconds,
+                                         [this](int index) { return GetCall(index); });
+    std::printf("%s  = %.2f x bound\n", FormatResult("G1 GetCustomer (customer_svc)", get).c_str(),
+                settings_.bound_qps > 0 ? get.qps / settings_.bound_qps : 0);
+
+    if (!CollectTokens()) return false;
+    const LoadResult small = RunClosedLoop(settings_.concurrency, absl::Seconds(1), settings_.seconds,
+                                           [this](int index) { return ListCall(index); });
+    std::printf("%s\n", FormatResult(absl::StrFormat("L1 ListCustomers page %d @ %d rows", kListPage,
+                                                     settings_.small_rows),
+                                     small)
+                            .c_str());
+
+    const int imports = 5;
+    const absl::Time timed_start = absl::Now();
+    for (int i = 0; i < imports; ++i) {
+      if (!Import(kImportRows, settings_.small_rows + i * kImportRows)) return false;
+    }
+    const double seconds = absl::ToDoubleSeconds(absl::Now() - timed_start);
+    std::printf("  I1 ImportCustomers: %d rows in %d streams in %.1f s = %.0f rows/s\n",
+                imports * kImportRows, imports, seconds, imports * kImportRows / seconds);
+
+    const int present = settings_.small_rows + imports * kImportRows;
+    if (settings_.large_rows > present) {
+      const absl::Time bulk_start = absl::Now();
+      if (!BulkInsert(present, settings_.large_rows)) return false;
+      std::printf("  bulk-inserted %d more rows (SQL, %.1f s)\n", settings_.large_rows - present,
+                  absl::ToDoubleSeconds(absl::Now() - bulk_start));
+    }
+    if (!CollectTokens()) return false;
+    const LoadResult large = RunClosedLoop(settings_.concurrency, absl::Seconds(1), settings_.seconds,
+                                           [this](int index) { return ListCall(index); });
+    std::printf("%s\n", FormatResult(absl::StrFormat("L2 ListCustomers page %d @ %d rows", kListPage,
+                                                     settings_.large_rows),
+                                     large)
+                            .c_str());
+    std::printf("  L2/L1 p50 = %.2f (keyset pages: ~1 expected)\n",
+                absl::ToDoubleMicroseconds(large.p50) / absl::ToDoubleMicroseconds(small.p50));
+    return get.errors == 0 && small.errors == 0 && large.errors == 0;
+  }
+
+  ~CustomerBench() {
+    if (service_ != nullptr && service_->IsRunning()) {
+      (void)service_->Signal(SIGTERM);
+      (void)service_->WaitForExit(absl::Seconds(30));
+    }
+    common::MySqlOptions admin = settings_.db;
+    admin.database.clear();
+    (void)RunSql(admin, {absl::StrCat("DROP DATABASE IF EXISTS ", kSchema)});
+    if (!dir_.empty()) std::system(absl::StrCat("rm -rf '", dir_, "'").c_str());
+  }
+
+ private:
+  bool Start() {
+    common::MySqlOptions admin = settings_.db;
+    admin.database.clear();
+    if (absl::Status s = RunSql(admin, {absl::StrCat("DROP DATABASE IF EXISTS ", kSchema),
+                                        absl::StrCat("CREATE DATABASE ", kSchema,
+                                                     " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")});
+        !s.ok()) {
+      std::fprintf(stderr, "crm_bench: cannot create %s: %s\n", kSchema, s.ToString().c_str());
+      return false;
+    }
+    char dir_template[] = "/tmp/crm-bench-customer.XXXXXX";
+    if (mkdtemp(dir_template) == nullptr) return false;
+    dir_ = dir_template;
+    const std::string tokens = dir_ + "/tokens";
+    std::ofstream(tokens) << common::Sha256Hex(kToken) << " bench customers.read,customers.write\n";
+    int metrics_port = 0;
+    do {
+      metrics_port = test_support::PickUnusedPort();
+    } while (metrics_port == port_);
+    absl::StatusOr<std::unique_ptr<test_support::ServiceProcess>> process =
+        test_support::ServiceProcess::Start(
+            {.binary = settings_.binary,
+             .args = {absl::StrCat("--listen_address=127.0.0.1:", port_),
+                      absl::StrCat("--metrics_address=127.0.0.1:", metrics_port),
+                      absl::StrCat("--db_host=", settings_.db.host),
+                      absl::StrCat("--db_port=", settings_.db.port),
+                      absl::StrCat("--db_user=", settings_.db.user),
+                      absl::StrCat("--db_password_file=", settings_.db_password_file),
+                      absl::StrCat("--db_name=", kSchema), "--db_pool_size=16",
+                      absl::StrCat("--auth_tokens_file=", tokens)},
+             .env = {}});
+    if (!process.ok()) {
+      std::fprintf(stderr, "crm_bench: cannot start %s: %s\n", settings_.binary.c_str(),
+                   process.status().ToString().c_str());
+      return false;
+    }
+    service_ = *std::move(process);
+    absl::Status up = service_->WaitForPort(port_, absl::Seconds(60));
+    if (up.ok()) {
+      up = test_support::WaitForHealth(channels_[0], "", test_support::HealthStatus::kServing,
+                                       absl::Seconds(60));
+    }
+    if (!up.ok()) {
+      std::fprintf(stderr, "crm_bench: customer_svc did not start: %s\n%s\n", up.ToString().c_str(),
+                   service_->Output().c_str());
+      return false;
+    }
+    return true;
+  }
+
+  // Imports `rows` customers numbered from `first` in one stream (or several
+  // of at most kImportRows); remembers their names.
+  bool Import(int rows, int first) {
+    auto stub = CustomerService::NewStub(channels_[0]);
+    for (int begin = 0; begin < rows; begin += kImportRows) {
+      const int count = std::min(kImportRows, rows - begin);
+      grpc::ClientContext context;
+      Authorize(context, absl::Minutes(5));
+      v1::ImportCustomersResponse response;
+      std::unique_ptr<grpc::ClientWriter<v1::ImportCustomersRequest>> writer =
+          stub->ImportCustomers(&context, &response);
+      for (int chunk = 0; chunk < count; chunk += kRowsPerMessage) {
+        v1::ImportCustomersRequest message;
+        if (chunk == 0) message.set_mode(v1::IMPORT_MODE_CREATE);
+        for (int i = chunk; i < std::min(count, chunk + kRowsPerMessage); ++i) {
+          const int n = first + begin + i;
+          v1::ImportRow& row = *message.add_rows();
+          row.set_row_id(absl::StrCat(n));
+          v1::Customer& customer = *row.mutable_customer();
+          customer.set_kind(v1::CUSTOMER_KIND_ORGANIZATION);
+          customer.set_display_name(absl::StrCat("Bench Company ", n));
+          customer.mutable_organization_key()->set_web_domain(absl::StrCat("bench", n, ".example"));
+          customer.set_email(absl::StrCat("info@bench", n, ".example"));
+          customer.set_phone(absl::StrCat("+4930", 1000000 + n % 8999999));
+          customer.set_tier(static_cast<v1::Tier>(1 + n % 4));
+          customer.mutable_needs()->add_tags("bench");
+        }
+        if (!writer->Write(message)) break;
+      }
+      writer->WritesDone();
+      grpc::Status status = writer->Finish();
+      if (!status.ok() || response.created_count() != count) {
+        std::fprintf(stderr, "crm_bench: ImportCustomers failed: %s (created %lld of %d)\n",
+                     status.error_message().c_str(),
+                     static_cast<long long>(response.created_count()), count);
+        return false;
+      }
+      for (const v1::ImportRowResult& result : response.results()) names_.push_back(result.customer());
+    }
+    return true;
+  }
+
+  bool BulkInsert(int present, int total) {
+    common::MySqlOptions db = settings_.db;
+    db.database = kSchema;
+    std::vector<std::string> statements;
+    constexpr int kChunk = 100000;
+    for (int first = present + 1; first <= total; first += kChunk) {
+      const int last = std::min(total, first + kChunk - 1);
+      statements.push_back(absl::StrFormat(
+          "INSERT INTO customers (kind, display_name, web_domain, tax_id, parent_id, email, phone, "
+          "lifecycle_stage, stage_enter_time, tier, source_kind, account_manager, details, version, "
+          "create_time, update_time) "
+          "SELECT 2, CONCAT('Bulk Company ', seq), CONCAT('bulk', seq, '.example'), NULL, NULL, "
+          "CONCAT('info@bulk', seq, '.example'), '', 1 + seq %% 6, t, 1 + seq %% 4, 1, '', '', 1, "
+          "t, t FROM (SELECT seq, TIMESTAMPADD(MICROSECOND, seq, '2026-01-01 00:00:00') AS t "
+          "FROM seq_%d_to_%d) s",
+          first, last));
+    }
+    absl::Status status = RunSql(db, statements);
+    if (!status.ok()) {
+      std::fprintf(stderr, "crm_bench: bulk insert failed: %s\n", status.ToString().c_str());
+      return false;
+    }
+    return true;
+  }
+
+  // Walks the whole default listing (create_time order) with pages of 1000
+  // and keeps every page token: ListCall starts at random ones.
+  bool CollectTokens() {
+    tokens_ = {""};
+    auto stub = CustomerService::NewStub(channels_[0]);
+    std::string token;
+    do {
+      grpc::ClientContext context;
+      Authorize(context, absl::Seconds(30));
+      v1::ListCustomersRequest request;
+      request.set_page_size(1000);
+      request.set_page_token(token);
+      v1::ListCustomersResponse response;
+      grpc::Status status = stub->ListCustomers(&context, request, &response);
+      if (!status.ok()) {
+        std::fprintf(stderr, "crm_bench: ListCustomers walk failed: %s\n",
+                     status.error_message().c_str());
+        return false;
+      }
+      token = response.next_page_token();
+      if (!token.empty()) tokens_.push_back(token);
+    } while (!token.empty());
+    return true;
+  }
+
+  Call GetCall(int index) {
+    auto stub = std::shared_ptr<CustomerService::Stub>(
+        CustomerService::NewStub(channels_[index % channels_.size()]));
+    auto rng = std::make_shared<std::mt19937_64>(index);
+    return [this, stub, rng] {
+      grpc::ClientContext context;
+      Authorize(context, absl::Seconds(10));
+      v1::GetCustomerRequest request;
+      request.set_name(names_[(*rng)() % names_.size()]);
+      v1::GetCustomerResponse response;
+      return stub->GetCustomer(&context, request, &response).ok();
+    };
+  }
+
+  Call ListCall(int index) {
+    auto stub = std::shared_ptr<CustomerService::Stub>(
+        CustomerService::NewStub(channels_[index % channels_.size()]));
+    auto rng = std::make_shared<std::mt19937_64>(index);
+    return [this, stub, rng] {
+      grpc::ClientContext context;
+      Authorize(context, absl::Seconds(10));
+      v1::ListCustomersRequest request;
+      request.set_page_size(kListPage);
+      request.set_page_token(tokens_[(*rng)() % tokens_.size()]);
+      v1::ListCustomersResponse response;
+      return stub->ListCustomers(&context, request, &response).ok() &&
+             response.customers_size() > 0;
+    };
+  }
+
+  const CustomerBenchSettings& settings_;
+  const int port_ = test_support::PickUnusedPort();
+  std::vector<std::shared_ptr<grpc::Channel>> channels_;
+  std::unique_ptr<test_support::ServiceProcess> service_;
+  std::string dir_;
+  std::vector<std::string> names_;
+  std::vector<std::string> tokens_;
+};
+
+}  // namespace
+
+bool RunCustomerScenarios(const CustomerBenchSettings& settings) {
+  CustomerBench bench(settings);
+  return bench.Run();
+}
+
+}  // namespace crm::bench
