@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/api/calendar_date.h"
 #include "common/api/filter_fields.h"
 #include "crm/common/v1/audit.pb.h"
 #include "crm/supplier/v1/supplier.pb.h"
@@ -93,9 +94,11 @@ class SupplierStore {
                                                         int64_t expected_version) = 0;
   virtual absl::StatusOr<StoredStatusChange> InsertStatusChange(
       int64_t supplier_id, const v1::SupplierStatusChange& change) = 0;
-  // Open purchase orders and active contracts that keep a supplier from being
-  // deleted ("2 open purchase orders"), or "" when there are none.
-  virtual absl::StatusOr<std::string> DescribeOpenCommitments(int64_t supplier_id) = 0;
+  // Open purchase orders and contracts in force on `today` (ACTIVE and not
+  // past their end date) that keep a supplier from being deleted
+  // ("2 open purchase orders"), or "" when there are none.
+  virtual absl::StatusOr<std::string> DescribeOpenCommitments(
+      int64_t supplier_id, const common::CalendarDate& today) = 0;
   virtual absl::Status InsertAuditEntry(const crm::common::v1::AuditEntry& entry) = 0;
 };
 

@@ -12,6 +12,7 @@
 #include "common/api/fingerprint.h"
 #include "common/api/id_page_token.h"
 #include "common/api/page_token.h"
+#include "common/api/party_validation.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/resource_state.h"
@@ -111,27 +112,10 @@ v1::Supplier SupplierService::Present(v1::Supplier supplier) const {
 absl::Status SupplierService::CheckOrganizationKeyFree(SupplierStore& store,
                                                        const v1::Supplier& supplier,
                                                        int64_t self_id) {
-  const crm::common::v1::OrganizationKey& key = supplier.organization_key();
-  if (!key.web_domain().empty()) {
-    absl::StatusOr<std::optional<int64_t>> owner =
-        store.FindLiveByWebDomain(key.web_domain(), self_id);
-    if (!owner.ok()) return owner.status();
-    if (owner->has_value()) {
-      return absl::AlreadyExistsError(absl::StrFormat(
-          "supplier.organization_key.web_domain: %s is already the web domain of %s",
-          common::QuoteValue(key.web_domain()), common::FormatResourceName(kSuppliers, **owner)));
-    }
-  }
-  if (!key.tax_id().empty()) {
-    absl::StatusOr<std::optional<int64_t>> owner = store.FindLiveByTaxId(key.tax_id(), self_id);
-    if (!owner.ok()) return owner.status();
-    if (owner->has_value()) {
-      return absl::AlreadyExistsError(absl::StrFormat(
-          "supplier.organization_key.tax_id: %s is already the tax id of %s",
-          common::QuoteValue(key.tax_id()), common::FormatResourceName(kSuppliers, **owner)));
-    }
-  }
-  return absl::OkStatus();
+  return common::CheckOrganizationKeyFree(
+      "supplier.organization_key", kSuppliers, supplier.organization_key(),
+      [&](std::string_view domain) { return store.FindLiveByWebDomain(domain, self_id); },
+      [&](std::string_view tax_id) { return store.FindLiveByTaxId(tax_id, self_id); });
 }
 
 absl::StatusOr<StoredSupplier> SupplierService::StoreChange(
@@ -302,7 +286,7 @@ absl::Status SupplierService::DeleteSupplier(const common::CallContext& call,
     absl::StatusOr<StoredSupplier> stored =
         LockLiveForChange(store, *id, request.name(), request.etag(), "etag");
     if (!stored.ok()) return stored.status();
-    absl::StatusOr<std::string> commitments = store.DescribeOpenCommitments(*id);
+    absl::StatusOr<std::string> commitments = store.DescribeOpenCommitments(*id, common::UtcDate(now));
     if (!commitments.ok()) return commitments.status();
     if (!commitments->empty()) {
       return absl::FailedPreconditionError(absl::StrFormat(

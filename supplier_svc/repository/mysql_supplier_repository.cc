@@ -323,16 +323,17 @@ class MySqlSupplierStore final : public SupplierStore {
     return stored;
   }
 
-  absl::StatusOr<std::string> DescribeOpenCommitments(int64_t supplier_id) override {
+  absl::StatusOr<std::string> DescribeOpenCommitments(
+      int64_t supplier_id, const common::CalendarDate& today) override {
     SqlQuery query;
     query.Add(
         "SELECT (SELECT COUNT(*) FROM purchase_orders p WHERE p.supplier_id = ?"
         "  AND p.status IN (?, ?)) AS open_orders,"
-        " (SELECT COUNT(*) FROM contracts k WHERE k.supplier_id = ? AND k.state = ?)"
-        "  AS active_contracts",
+        " (SELECT COUNT(*) FROM contracts k WHERE k.supplier_id = ? AND k.state = ?"
+        "  AND k.end_date >= ?) AS active_contracts",
         {supplier_id, int64_t{v1::PURCHASE_ORDER_STATUS_OPEN},
          int64_t{v1::PURCHASE_ORDER_STATUS_CONFIRMED}, supplier_id,
-         int64_t{v1::CONTRACT_STATE_ACTIVE}});
+         int64_t{v1::CONTRACT_STATE_ACTIVE}, common::FormatIsoDate(today)});
     std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
     row->next();
     std::vector<std::string> parts;
@@ -383,6 +384,29 @@ class MySqlSupplierStore final : public SupplierStore {
 };
 
 }  // namespace
+
+absl::StatusOr<std::map<int64_t, StoredSupplier>> LockSuppliersById(
+    sql::Connection& connection, const std::vector<int64_t>& ids) {
+  std::map<int64_t, StoredSupplier> result;
+  if (ids.empty()) return result;
+  SqlQuery query;
+  query.Add(absl::StrCat("SELECT ", kSupplierColumns, " FROM suppliers s WHERE s.id IN (",
+                         common::Placeholders(ids.size()), ") ORDER BY s.id FOR UPDATE"));
+  for (int64_t id : ids) query.params.emplace_back(id);
+  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
+  while (rows->next()) {
+    absl::StatusOr<StoredSupplier> supplier = ReadSupplier(*rows);
+    if (!supplier.ok()) return supplier.status();
+    const int64_t id = supplier->id;
+    result.emplace(id, *std::move(supplier));
+  }
+  return result;
+}
+
+void AddSupplierFilterConditions(common::SqlQuery& query,
+                                 const std::vector<SupplierCondition>& conditions) {
+  AddSupplierConditions(query, conditions);
+}
 
 std::unique_ptr<SupplierStore> MakeMySqlSupplierStore(sql::Connection& connection) {
   return std::make_unique<MySqlSupplierStore>(connection);

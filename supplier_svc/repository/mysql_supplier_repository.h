@@ -3,9 +3,11 @@
 
 #include <cppconn/connection.h>
 
+#include <map>
 #include <memory>
 
 #include "common/mysql/pool.h"
+#include "common/mysql/sql_query.h"
 #include "supplier_svc/domain/supplier_repository.h"
 
 namespace crm::supplier {
@@ -13,6 +15,18 @@ namespace crm::supplier {
 // The SupplierStore of an open transaction on `connection`, for another
 // repository whose transaction also changes suppliers (e.g. consolidation).
 std::unique_ptr<SupplierStore> MakeMySqlSupplierStore(sql::Connection& connection);
+
+// The suppliers `ids` (live or not) read and locked (FOR UPDATE) with one
+// statement inside the caller's transaction, by id; absent ids are missing.
+// Throws sql::SQLException like any statement.
+absl::StatusOr<std::map<int64_t, StoredSupplier>> LockSuppliersById(
+    sql::Connection& connection, const std::vector<int64_t>& ids);
+
+// Appends the SQL of ListSuppliers filter `conditions` (" AND ...") to a query
+// whose suppliers table is aliased `s`, for other repositories that filter
+// suppliers the same way (e.g. ListScorecards).
+void AddSupplierFilterConditions(common::SqlQuery& query,
+                                 const std::vector<SupplierCondition>& conditions);
 
 // SupplierRepository over the crm_supplier schema (migrations/V001...):
 // prepared statements only, keyset pagination only, every connector error

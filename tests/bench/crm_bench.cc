@@ -17,6 +17,9 @@
 // of C1/S1, drives the real customer_svc binary (--customer_svc=PATH):
 // GetCustomer, ListCustomers at 10,000 vs --customer_rows rows, ImportCustomers
 // rows/s (tests/bench/customer_scenarios.cc).
+// --suite=supplier (scripts/bench supplier) does the same with the real
+// supplier_svc binary (--supplier_svc=PATH): GetSupplier
+// (tests/bench/supplier_scenarios.cc).
 #include <grpcpp/grpcpp.h>
 
 #include <cppconn/prepared_statement.h>
@@ -42,6 +45,7 @@
 #include "crm/bench/v1/bench_service.grpc.pb.h"
 #include "tests/bench/customer_scenarios.h"
 #include "tests/bench/load.h"
+#include "tests/bench/supplier_scenarios.h"
 
 namespace crm::bench {
 namespace {
@@ -62,8 +66,9 @@ struct Settings {
   int concurrency = 16;
   absl::Duration seconds = absl::Seconds(5);
   int rows = 10000;
-  std::string suite = "server";  // or "customer"
+  std::string suite = "server";  // or "customer", "supplier"
   std::string customer_svc;      // the binary, for suite "customer"
+  std::string supplier_svc;      // the binary, for suite "supplier"
   std::string db_password_file;
   int customer_rows = 1000000;
 };
@@ -251,6 +256,19 @@ int Run(const Settings& settings) {
     const bool ok = RunCustomerScenarios(customer);
     return ok && e0.errors + d0.errors == 0 ? 0 : 1;
   }
+  if (settings.suite == "supplier") {
+    callback_server->Shutdown();
+    workers.Shutdown();
+    SupplierBenchSettings supplier;
+    supplier.binary = settings.supplier_svc;
+    supplier.db = settings.db;
+    supplier.db_password_file = settings.db_password_file;
+    supplier.concurrency = n;
+    supplier.seconds = settings.seconds;
+    supplier.bound_qps = bound;
+    const bool ok = RunSupplierScenarios(supplier);
+    return ok && e0.errors + d0.errors == 0 ? 0 : 1;
+  }
 
   const LoadResult c1 = RunClosedLoop(n, warmup, settings.seconds, GrpcClients(callback_port, true, settings.rows));
   std::printf("%s  = %.2f x bound\n", FormatResult("C1 callback API + worker pool (ours)", c1).c_str(), Ratio(c1, bound));
@@ -279,8 +297,12 @@ int main(int argc, char** argv) {
       {"concurrency", "client threads", "16"},
       {"seconds", "measured seconds per scenario", "5"},
       {"rows", "rows in the lookup table", "10000"},
-      {"suite", "server (E0, D0, C1, S1) or customer (E0, D0, customer_svc scenarios)", "server"},
+      {"suite",
+       "server (E0, D0, C1, S1), customer (E0, D0, customer_svc scenarios) or supplier (E0, D0, "
+       "supplier_svc scenarios)",
+       "server"},
       {"customer_svc", "customer_svc binary for --suite=customer", "build/customer_svc/customer_svc"},
+      {"supplier_svc", "supplier_svc binary for --suite=supplier", "build/supplier_svc/supplier_svc"},
       {"customer_rows", "customers for the large ListCustomers scenario", "1000000"},
   };
   absl::StatusOr<crm::common::ParsedFlags> flags = crm::common::ParseFlags(
@@ -305,9 +327,10 @@ int main(int argc, char** argv) {
   settings.db.host = v.at("db_host");
   settings.suite = v.at("suite");
   settings.customer_svc = v.at("customer_svc");
+  settings.supplier_svc = v.at("supplier_svc");
   settings.db_password_file = v.at("db_password_file");
-  if (settings.suite != "server" && settings.suite != "customer") {
-    std::fprintf(stderr, "crm_bench: --suite is server or customer\n");
+  if (settings.suite != "server" && settings.suite != "customer" && settings.suite != "supplier") {
+    std::fprintf(stderr, "crm_bench: --suite is server, customer or supplier\n");
     return 2;
   }
   settings.db.user = v.at("db_user");

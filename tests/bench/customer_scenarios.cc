@@ -10,14 +10,8 @@
 #include "tests/bench/customer_scenarios.h"
 
 #include <grpcpp/create_channel.h>
-#include <signal.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-#include <cppconn/statement.h>
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <random>
 #include <string>
@@ -26,12 +20,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "common/base/sha256.h"
-#include "common/mysql/transaction.h"
 #include "crm/customer/v1/customer_service.grpc.pb.h"
 #include "tests/bench/load.h"
-#include "tests/support/grpc_health.h"
-#include "tests/support/service_process.h"
+#include "tests/bench/service_bench.h"
 
 namespace crm::bench {
 namespace {
@@ -39,40 +30,27 @@ namespace {
 using crm::customer::v1::CustomerService;
 namespace v1 = crm::customer::v1;
 
-constexpr char kToken[] = "bench-customer-token";
 constexpr char kSchema[] = "crm_bench_customer";
 constexpr int kImportRows = 20000;  // customer_svc's per-import limit
 constexpr int kRowsPerMessage = 1000;
 constexpr int kListPage = 50;
 
 void Authorize(grpc::ClientContext& context, absl::Duration timeout) {
-  context.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-}
-
-absl::Status RunSql(const common::MySqlOptions& admin, const std::vector<std::string>& statements) {
-  common::MySqlPool pool(admin);
-  return common::RunWithConnection(pool, absl::Now() + absl::Minutes(10), [&](sql::Connection& c) {
-    std::unique_ptr<sql::Statement> s(c.createStatement());
-    for (const std::string& statement : statements) s->execute(statement);
-    return absl::OkStatus();
-  });
+  BenchedService::Authorize(context, timeout);
 }
 
 class CustomerBench {
  public:
-  explicit CustomerBench(const CustomerBenchSettings& settings) : settings_(settings) {
-    for (int i = 0; i < 4; ++i) {
-      grpc::ChannelArguments args;
-      args.SetInt("crm.bench.channel", i);  // distinct args → distinct connections
-      args.SetMaxReceiveMessageSize(64 << 20);
-      channels_.push_back(grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port_),
-                                                    grpc::InsecureChannelCredentials(), args));
-    }
-  }
+  explicit CustomerBench(const CustomerBenchSettings& settings)
+      : settings_(settings),
+        service_({.binary = settings.binary,
+                  .db = settings.db,
+                  .db_password_file = settings.db_password_file,
+                  .schema = kSchema,
+                  .scopes = "customers.read,customers.write"}) {}
 
   bool Run() {
-    if (!Start()) return false;
+    if (!service_.Start()) return false;
     std::printf("customer_svc scenarios (real binary over gRPC, concurrency %d)\n",
                 settings_.concurrency);
     const absl::Time import_start = absl::Now();
@@ -122,72 +100,11 @@ class CustomerBench {
     return get.errors == 0 && small.errors == 0 && large.errors == 0;
   }
 
-  ~CustomerBench() {
-    if (service_ != nullptr && service_->IsRunning()) {
-      (void)service_->Signal(SIGTERM);
-      (void)service_->WaitForExit(absl::Seconds(30));
-    }
-    common::MySqlOptions admin = settings_.db;
-    admin.database.clear();
-    (void)RunSql(admin, {absl::StrCat("DROP DATABASE IF EXISTS ", kSchema)});
-    if (!dir_.empty()) std::system(absl::StrCat("rm -rf '", dir_, "'").c_str());
-  }
-
  private:
-  bool Start() {
-    common::MySqlOptions admin = settings_.db;
-    admin.database.clear();
-    if (absl::Status s = RunSql(admin, {absl::StrCat("DROP DATABASE IF EXISTS ", kSchema),
-                                        absl::StrCat("CREATE DATABASE ", kSchema,
-                                                     " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")});
-        !s.ok()) {
-      std::fprintf(stderr, "crm_bench: cannot create %s: %s\n", kSchema, s.ToString().c_str());
-      return false;
-    }
-    char dir_template[] = "/tmp/crm-bench-customer.XXXXXX";
-    if (mkdtemp(dir_template) == nullptr) return false;
-    dir_ = dir_template;
-    const std::string tokens = dir_ + "/tokens";
-    std::ofstream(tokens) << common::Sha256Hex(kToken) << " bench customers.read,customers.write\n";
-    int metrics_port = 0;
-    do {
-      metrics_port = test_support::PickUnusedPort();
-    } while (metrics_port == port_);
-    absl::StatusOr<std::unique_ptr<test_support::ServiceProcess>> process =
-        test_support::ServiceProcess::Start(
-            {.binary = settings_.binary,
-             .args = {absl::StrCat("--listen_address=127.0.0.1:", port_),
-                      absl::StrCat("--metrics_address=127.0.0.1:", metrics_port),
-                      absl::StrCat("--db_host=", settings_.db.host),
-                      absl::StrCat("--db_port=", settings_.db.port),
-                      absl::StrCat("--db_user=", settings_.db.user),
-                      absl::StrCat("--db_password_file=", settings_.db_password_file),
-                      absl::StrCat("--db_name=", kSchema), "--db_pool_size=16",
-                      absl::StrCat("--auth_tokens_file=", tokens)},
-             .env = {}});
-    if (!process.ok()) {
-      std::fprintf(stderr, "crm_bench: cannot start %s: %s\n", settings_.binary.c_str(),
-                   process.status().ToString().c_str());
-      return false;
-    }
-    service_ = *std::move(process);
-    absl::Status up = service_->WaitForPort(port_, absl::Seconds(60));
-    if (up.ok()) {
-      up = test_support::WaitForHealth(channels_[0], "", test_support::HealthStatus::kServing,
-                                       absl::Seconds(60));
-    }
-    if (!up.ok()) {
-      std::fprintf(stderr, "crm_bench: customer_svc did not start: %s\n%s\n", up.ToString().c_str(),
-                   service_->Output().c_str());
-      return false;
-    }
-    return true;
-  }
-
   // Imports `rows` customers numbered from `first` in one stream (or several
   // of at most kImportRows); remembers their names.
   bool Import(int rows, int first) {
-    auto stub = CustomerService::NewStub(channels_[0]);
+    auto stub = CustomerService::NewStub(service_.channel(0));
     for (int begin = 0; begin < rows; begin += kImportRows) {
       const int count = std::min(kImportRows, rows - begin);
       grpc::ClientContext context;
@@ -227,8 +144,7 @@ class CustomerBench {
   }
 
   bool BulkInsert(int present, int total) {
-    common::MySqlOptions db = settings_.db;
-    db.database = kSchema;
+    const common::MySqlOptions db = service_.SchemaDb();
     std::vector<std::string> statements;
     constexpr int kChunk = 100000;
     for (int first = present + 1; first <= total; first += kChunk) {
@@ -255,7 +171,7 @@ class CustomerBench {
   // and keeps every page token: ListCall starts at random ones.
   bool CollectTokens() {
     tokens_ = {""};
-    auto stub = CustomerService::NewStub(channels_[0]);
+    auto stub = CustomerService::NewStub(service_.channel(0));
     std::string token;
     do {
       grpc::ClientContext context;
@@ -278,7 +194,7 @@ class CustomerBench {
 
   Call GetCall(int index) {
     auto stub = std::shared_ptr<CustomerService::Stub>(
-        CustomerService::NewStub(channels_[index % channels_.size()]));
+        CustomerService::NewStub(service_.channel(index)));
     auto rng = std::make_shared<std::mt19937_64>(index);
     return [this, stub, rng] {
       grpc::ClientContext context;
@@ -292,7 +208,7 @@ class CustomerBench {
 
   Call ListCall(int index) {
     auto stub = std::shared_ptr<CustomerService::Stub>(
-        CustomerService::NewStub(channels_[index % channels_.size()]));
+        CustomerService::NewStub(service_.channel(index)));
     auto rng = std::make_shared<std::mt19937_64>(index);
     return [this, stub, rng] {
       grpc::ClientContext context;
@@ -307,10 +223,7 @@ class CustomerBench {
   }
 
   const CustomerBenchSettings& settings_;
-  const int port_ = test_support::PickUnusedPort();
-  std::vector<std::shared_ptr<grpc::Channel>> channels_;
-  std::unique_ptr<test_support::ServiceProcess> service_;
-  std::string dir_;
+  BenchedService service_;
   std::vector<std::string> names_;
   std::vector<std::string> tokens_;
 };

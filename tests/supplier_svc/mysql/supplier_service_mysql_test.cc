@@ -457,6 +457,21 @@ TEST_F(SupplierServiceMySqlTest, DeleteIsRefusedWhileOrdersAreOpen) {
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(status.message()), HasSubstr("1 open purchase order"));
   ASSERT_THAT(test_support::ExecuteSql(pool_, "UPDATE purchase_orders SET status = 3"), IsOk());
+
+  // An ACTIVE contract blocks deletion while in force (now_ is 2023-11-14),
+  // not once its term has ended.
+  ASSERT_THAT(test_support::ExecuteSql(
+                  pool_, absl::StrCat("INSERT INTO contracts (contract_number, supplier_id, title, "
+                                      "start_date, end_date, state, currency, committed_minor, "
+                                      "ordered_minor, termination_reason, version, create_time, "
+                                      "update_time) VALUES ('CT-1', ",
+                                      id, ", 'Bolts', '2023-01-01', '2023-12-31', 2, 'EUR', 100, "
+                                      "0, '', 1, NOW(6), NOW(6))")),
+              IsOk());
+  status = service_.DeleteSupplier(call_, remove, removed);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("1 active contract"));
+  now_ = absl::FromUnixSeconds(1704153600);  // 2024-01-02: the term has ended
   EXPECT_THAT(service_.DeleteSupplier(call_, remove, removed), IsOk());
 }
 

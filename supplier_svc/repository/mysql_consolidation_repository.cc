@@ -1,0 +1,491 @@
+#include "supplier_svc/repository/mysql_consolidation_repository.h"
+
+#include <cppconn/resultset.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/calendar_date.h"
+#include "common/api/resource_name.h"
+#include "common/api/time_util.h"
+#include "common/audit/audit_log.h"
+#include "common/mysql/batch_insert.h"
+#include "common/mysql/idempotency.h"
+#include "common/mysql/sql_query.h"
+#include "common/mysql/transaction.h"
+#include "crm/supplier/v1/contract.pb.h"
+#include "crm/supplier/v1/purchase_order.pb.h"
+#include "supplier_svc/repository/mysql_scorecard_repository.h"
+#include "supplier_svc/repository/mysql_supplier_repository.h"
+
+namespace crm::supplier {
+namespace {
+
+using common::SqlNull;
+using common::SqlQuery;
+using common::SqlValue;
+
+constexpr int64_t kRoleKeeper = 1;
+constexpr int64_t kRoleRetired = 2;
+constexpr size_t kRowsPerInsert = 500;
+
+const int64_t kOpen = v1::PURCHASE_ORDER_STATUS_OPEN;
+const int64_t kConfirmed = v1::PURCHASE_ORDER_STATUS_CONFIRMED;
+const int64_t kDraft = v1::CONTRACT_STATE_DRAFT;
+const int64_t kActive = v1::CONTRACT_STATE_ACTIVE;
+
+// The candidates of a plan: live ACTIVE/PREFERRED/ON_HOLD suppliers of a category.
+constexpr char kCandidates[] =
+    "SELECT s.id FROM suppliers s JOIN supplier_categories c ON c.supplier_id = s.id"
+    " AND c.category = ? WHERE s.delete_time IS NULL AND s.status IN (?, ?, ?)";
+
+void AddIds(SqlQuery& query, const std::vector<int64_t>& ids) {
+  query.Add(common::Placeholders(ids.size()));
+  for (int64_t id : ids) query.params.emplace_back(id);
+}
+
+std::string_view ColumnSql(ConsolidationColumn column) {
+  switch (column) {
+    case ConsolidationColumn::kCategory: return "c.category";
+    case ConsolidationColumn::kExecuteTime: return "c.execute_time";
+    case ConsolidationColumn::kKeeper:
+    case ConsolidationColumn::kRetiredSupplier: break;
+  }
+  return "NULL";
+}
+
+absl::StatusOr<StoredConsolidation> ReadConsolidation(const sql::ResultSet& row) {
+  StoredConsolidation stored;
+  stored.id = row.getInt64("id");
+  if (!stored.consolidation.ParseFromString(common::ReadString(row, "details"))) {
+    return absl::InternalError("stored consolidation details are unreadable");
+  }
+  stored.consolidation.set_name(common::FormatResourceName("consolidations", stored.id));
+  return stored;
+}
+
+class MySqlConsolidationStore final : public ConsolidationStore {
+ public:
+  explicit MySqlConsolidationStore(sql::Connection& connection)
+      : connection_(connection), suppliers_(MakeMySqlSupplierStore(connection)) {}
+
+  SupplierStore& suppliers() override { return *suppliers_; }
+
+  absl::StatusOr<std::map<int64_t, int64_t>> LockSupplierVersions(
+      const std::vector<int64_t>& ids) override {
+    std::map<int64_t, int64_t> versions;
+    if (ids.empty()) return versions;
+    SqlQuery query;
+    query.Add("SELECT id, version FROM suppliers WHERE id IN (");
+    AddIds(query, ids);
+    query.Add(") ORDER BY id FOR UPDATE");
+    std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, query);
+    while (rows->next()) versions[rows->getInt64("id")] = rows->getInt64("version");
+    return versions;
+  }
+
+  absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> LockLiveOfferingVersions(
+      const std::vector<int64_t>& supplier_ids, const std::vector<int64_t>& offering_ids) override {
+    std::vector<int64_t> offerings = offering_ids;
+    std::sort(offerings.begin(), offerings.end());
+    offerings.erase(std::unique(offerings.begin(), offerings.end()), offerings.end());
+    SqlQuery query;
+    query.Add("SELECT id, version FROM offerings WHERE delete_time IS NULL AND (FALSE");
+    if (!supplier_ids.empty()) {
+      query.Add(" OR supplier_id IN (");
+      AddIds(query, supplier_ids);
+      query.Add(")");
+    }
+    if (!offerings.empty()) {
+      query.Add(" OR id IN (");
+      AddIds(query, offerings);
+      query.Add(")");
+    }
+    query.Add(") ORDER BY id FOR UPDATE");
+    std::vector<std::pair<int64_t, int64_t>> versions;
+    std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, query);
+    while (rows->next()) versions.emplace_back(rows->getInt64("id"), rows->getInt64("version"));
+    return versions;
+  }
+
+  absl::StatusOr<int64_t> InsertConsolidation(const v1::Consolidation& c,
+                                              const std::vector<int64_t>& keeper_ids,
+                                              const std::map<int64_t, int64_t>& retired_into,
+                                              const std::vector<MappingRow>& mappings) override {
+    SqlQuery insert;
+    insert.Add(
+        "INSERT INTO consolidations (category, request_id, actor, suppliers_before_count,"
+        " suppliers_after_count, moved_purchase_order_count, moved_contract_count,"
+        " moved_offering_count, savings_minor, savings_currency, details, execute_time)"
+        " VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?)",
+        {int64_t{c.category()}, c.request_id(), c.actor(), int64_t{c.suppliers_before_count()},
+         int64_t{c.suppliers_after_count()}, c.estimated_annual_savings().amount_minor(),
+         c.estimated_annual_savings().currency_code(), c.SerializeAsString(),
+         common::SqlTime(c.execute_time())});
+    common::Execute(connection_, insert);
+    const int64_t id = common::LastInsertId(connection_);
+
+    std::vector<SqlValue> members;
+    for (int64_t keeper : keeper_ids) {
+      members.insert(members.end(), {id, keeper, kRoleKeeper, SqlNull{}});
+    }
+    for (const auto& [retired, into] : retired_into) {
+      members.insert(members.end(), {id, retired, kRoleRetired, into});
+    }
+    common::ExecuteBatched(connection_,
+                           "INSERT INTO consolidation_suppliers (consolidation_id, supplier_id,"
+                           " role, consolidated_into_id) VALUES ",
+                           "(?, ?, ?, ?)", "", 4, members, kRowsPerInsert);
+
+    std::vector<SqlValue> rows;
+    rows.reserve(mappings.size() * 11);
+    for (const MappingRow& m : mappings) {
+      rows.insert(rows.end(), {id, m.from_offering_id, m.from_supplier_id, m.item, m.currency,
+                               m.to_supplier_id, m.to_offering_id, m.from_unit_price_minor,
+                               m.to_unit_price_minor, m.annual_quantity,
+                               int64_t{m.sole_source ? 1 : 0}});
+    }
+    if (!rows.empty()) {
+      common::ExecuteBatched(
+          connection_,
+          "INSERT INTO consolidation_item_mappings (consolidation_id, from_offering_id,"
+          " from_supplier_id, item, currency, to_supplier_id, to_offering_id,"
+          " from_unit_price_minor, to_unit_price_minor, annual_quantity, sole_source) VALUES ",
+          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", 11, rows, kRowsPerInsert);
+    }
+    return id;
+  }
+
+  absl::StatusOr<MovedCounts> MoveDocuments(int64_t cid, absl::Time now) override {
+    const std::string time = common::FormatMysqlDatetime(now);
+    MovedCounts moved;
+    auto run = [&](std::string_view text, std::initializer_list<SqlValue> values) {
+      SqlQuery query;
+      query.Add(text, values);
+      return common::Execute(connection_, query);
+    };
+    // Open orders: the retired supplier and its name as a snapshot (kept
+    // from an earlier consolidation), ...
+    // Every statement starts from the retired suppliers (STRAIGHT_JOIN): the
+    // mapping rows were just written in this transaction, so the optimizer's
+    // statistics know nothing of them and would otherwise start there.
+    constexpr char kOpenOrders[] =
+        "consolidation_suppliers cs STRAIGHT_JOIN purchase_orders p"
+        " FORCE INDEX (purchase_orders_by_supplier) ON p.supplier_id = cs.supplier_id AND p.status IN (?, ?) ";
+    constexpr char kMappedLines[] =
+        "STRAIGHT_JOIN purchase_order_lines l FORCE INDEX (PRIMARY) ON l.purchase_order_id = p.id"
+        " STRAIGHT_JOIN consolidation_item_mappings m FORCE INDEX (consolidation_item_mappings_by_item)"
+        " ON m.consolidation_id = cs.consolidation_id"
+        " AND m.from_supplier_id = cs.supplier_id AND m.item = l.item"
+        " AND m.currency = p.total_currency ";
+    constexpr char kRetired[] = " cs.consolidation_id = ? AND cs.role = ?";
+    run(absl::StrCat("UPDATE ", kOpenOrders,
+                     "STRAIGHT_JOIN suppliers s FORCE INDEX (PRIMARY) ON s.id = cs.supplier_id"
+                     " SET p.original_supplier_id = p.supplier_id,"
+                     " p.original_supplier_display_name = s.display_name WHERE",
+                     kRetired, " AND p.original_supplier_id IS NULL"),
+        {kOpen, kConfirmed, cid, kRoleRetired});
+    // ... each mapped line's first price, then the keeper's price and offering, ...
+    run(absl::StrCat("UPDATE ", kOpenOrders, kMappedLines,
+                     "SET l.original_unit_price_minor = l.unit_price_minor WHERE", kRetired,
+                     " AND l.original_unit_price_minor IS NULL"),
+        {kOpen, kConfirmed, cid, kRoleRetired});
+    run(absl::StrCat("UPDATE ", kOpenOrders, kMappedLines,
+                     "SET l.unit_price_minor = m.to_unit_price_minor,"
+                     " l.amount_minor = l.quantity * m.to_unit_price_minor,"
+                     " l.offering_id = m.to_offering_id WHERE",
+                     kRetired),
+        {kOpen, kConfirmed, cid, kRoleRetired});
+    // ... then the order itself: to the keeper of its first mapped line (the
+    // first row INSERT IGNORE keeps), else the supplier's consolidated_into ...
+    run(absl::StrCat("INSERT IGNORE INTO consolidation_purchase_orders (consolidation_id,"
+                     " purchase_order_id, from_supplier_id, to_supplier_id)"
+                     " SELECT cs.consolidation_id, p.id, cs.supplier_id, m.to_supplier_id FROM ",
+                     kOpenOrders, kMappedLines, "WHERE", kRetired,
+                     " ORDER BY p.id, l.line_number, m.from_offering_id"),
+        {kOpen, kConfirmed, cid, kRoleRetired});
+    run(absl::StrCat("INSERT IGNORE INTO consolidation_purchase_orders (consolidation_id,"
+                     " purchase_order_id, from_supplier_id, to_supplier_id)"
+                     " SELECT cs.consolidation_id, p.id, cs.supplier_id, cs.consolidated_into_id"
+                     " FROM ",
+                     kOpenOrders, "WHERE", kRetired, " ORDER BY p.id"),
+        {kOpen, kConfirmed, cid, kRoleRetired});
+    // ... with its total of the re-priced lines.
+    moved.purchase_orders = run(
+        "UPDATE consolidation_purchase_orders mv STRAIGHT_JOIN purchase_orders p"
+        " FORCE INDEX (PRIMARY) ON p.id = mv.purchase_order_id"
+        " LEFT JOIN (SELECT l.purchase_order_id, SUM(l.amount_minor) AS total"
+        " FROM consolidation_purchase_orders x STRAIGHT_JOIN purchase_order_lines l FORCE INDEX (PRIMARY)"
+        " ON l.purchase_order_id = x.purchase_order_id WHERE x.consolidation_id = ?"
+        " GROUP BY l.purchase_order_id) t ON t.purchase_order_id = p.id"
+        " SET p.supplier_id = mv.to_supplier_id, p.total_minor = IFNULL(t.total, p.total_minor),"
+        " p.version = p.version + 1, p.update_time = ? WHERE mv.consolidation_id = ?",
+        {cid, time, cid});
+    // Draft and active contracts go to the supplier's consolidated_into.
+    constexpr char kOpenContracts[] =
+        "consolidation_suppliers cs STRAIGHT_JOIN contracts k"
+        " FORCE INDEX (contracts_by_supplier) ON k.supplier_id = cs.supplier_id AND k.state IN (?, ?) ";
+    run(absl::StrCat("UPDATE ", kOpenContracts,
+                     "STRAIGHT_JOIN suppliers s FORCE INDEX (PRIMARY) ON s.id = cs.supplier_id"
+                     " SET k.original_supplier_id = k.supplier_id,"
+                     " k.original_supplier_display_name = s.display_name WHERE",
+                     kRetired, " AND k.original_supplier_id IS NULL"),
+        {kDraft, kActive, cid, kRoleRetired});
+    moved.contracts =
+        run(absl::StrCat("UPDATE ", kOpenContracts,
+                         "SET k.supplier_id = cs.consolidated_into_id, k.version = k.version + 1,"
+                         " k.update_time = ? WHERE",
+                         kRetired),
+            {kDraft, kActive, time, cid, kRoleRetired});
+    // Live offerings go to the keeper they map to, at its price.
+    moved.offerings = run(
+        "UPDATE consolidation_item_mappings m STRAIGHT_JOIN offerings o FORCE INDEX (PRIMARY)"
+        " ON o.id = m.from_offering_id"
+        " SET o.original_supplier_id = IFNULL(o.original_supplier_id, m.from_supplier_id),"
+        " o.supplier_id = m.to_supplier_id, o.unit_price_minor = m.to_unit_price_minor,"
+        " o.version = o.version + 1, o.update_time = ?"
+        " WHERE m.consolidation_id = ? AND o.delete_time IS NULL",
+        {time, cid});
+    return moved;
+  }
+
+  absl::Status FinishConsolidation(int64_t id, const v1::Consolidation& c) override {
+    SqlQuery update;
+    update.Add(
+        "UPDATE consolidations SET moved_purchase_order_count = ?, moved_contract_count = ?,"
+        " moved_offering_count = ?, details = ? WHERE id = ?",
+        {c.moved_purchase_order_count(), c.moved_contract_count(), c.moved_offering_count(),
+         c.SerializeAsString(), id});
+    common::Execute(connection_, update);
+    return absl::OkStatus();
+  }
+
+  absl::Status InsertAuditEntry(const crm::common::v1::AuditEntry& entry) override {
+    common::InsertAuditEntry(connection_, entry);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::map<int64_t, StoredSupplier>> LockSuppliers(
+      const std::vector<int64_t>& ids) override {
+    return LockSuppliersById(connection_, ids);
+  }
+
+  absl::Status RetireSuppliers(
+      int64_t cid, const std::map<int64_t, int64_t>& expected_versions,
+      const std::vector<std::pair<int64_t, v1::SupplierStatusChange>>& changes,
+      absl::Time now) override {
+    if (changes.empty()) return absl::OkStatus();
+    const std::string time = common::SqlTime(common::ToProtoTimestamp(now));
+    std::vector<SqlValue> history;
+    history.reserve(changes.size() * 8);
+    // (id, expected version, consolidated_into) of each supplier, a chunk at a
+    // time as a derived table the UPDATE joins (one statement per chunk).
+    std::vector<std::tuple<int64_t, int64_t, int64_t>> targets;
+    for (const auto& [supplier_id, change] : changes) {
+      absl::StatusOr<int64_t> keeper = common::ParseResourceId(
+          "status_change.consolidated_into", change.consolidated_into(), "suppliers");
+      if (!keeper.ok()) return keeper.status();
+      auto version = expected_versions.find(supplier_id);
+      if (version == expected_versions.end()) {
+        return absl::InternalError("retired supplier without an expected version");
+      }
+      targets.emplace_back(supplier_id, version->second, *keeper);
+      history.insert(history.end(),
+                     {supplier_id, int64_t{change.from_status()}, int64_t{change.to_status()},
+                      change.reason(), *keeper, cid, change.actor(),
+                      common::SqlTime(change.change_time())});
+    }
+    for (size_t begin = 0; begin < targets.size(); begin += kRowsPerInsert) {
+      const size_t end = std::min(targets.size(), begin + kRowsPerInsert);
+      SqlQuery update;
+      update.Add("UPDATE (");
+      for (size_t i = begin; i < end; ++i) {
+        update.Add(i == begin ? "SELECT ? AS id, ? AS version, ? AS into_id"
+                              : " UNION ALL SELECT ?, ?, ?",
+                   {std::get<0>(targets[i]), std::get<1>(targets[i]), std::get<2>(targets[i])});
+      }
+      update.Add(
+          ") v STRAIGHT_JOIN suppliers s FORCE INDEX (PRIMARY) ON s.id = v.id"
+          " AND s.version = v.version SET s.status = ?, s.consolidated_into_id = v.into_id,"
+          " s.update_time = ?, s.version = s.version + 1",
+          {int64_t{v1::SUPPLIER_STATUS_CONSOLIDATED}, time});
+      if (common::Execute(connection_, update) != static_cast<int64_t>(end - begin)) {
+        return absl::AbortedError(
+            "a retiring supplier was modified concurrently; plan the consolidation again");
+      }
+    }
+    common::ExecuteBatched(connection_,
+                           "INSERT INTO supplier_status_changes (supplier_id, from_status,"
+                           " to_status, reason, consolidated_into_id, consolidation_id, actor,"
+                           " change_time) VALUES ",
+                           "(?, ?, ?, ?, ?, ?, ?, ?)", "", 8, history, kRowsPerInsert);
+    return absl::OkStatus();
+  }
+
+  absl::Status InsertAuditEntries(
+      const std::vector<crm::common::v1::AuditEntry>& entries) override {
+    if (!entries.empty()) common::InsertAuditEntries(connection_, entries);
+    return absl::OkStatus();
+  }
+
+ private:
+  sql::Connection& connection_;
+  std::unique_ptr<SupplierStore> suppliers_;
+};
+
+}  // namespace
+
+MySqlConsolidationRepository::MySqlConsolidationRepository(common::MySqlPool& pool)
+    : pool_(pool) {}
+
+absl::StatusOr<PlanLoad> MySqlConsolidationRepository::LoadPlanInputs(
+    absl::Time deadline, v1::SupplierCategory category, const common::CalendarDate& period_start,
+    const common::CalendarDate& period_end) {
+  const std::initializer_list<SqlValue> candidate_values = {
+      int64_t{category}, int64_t{v1::SUPPLIER_STATUS_ACTIVE},
+      int64_t{v1::SUPPLIER_STATUS_PREFERRED}, int64_t{v1::SUPPLIER_STATUS_ON_HOLD}};
+  PlanLoad load;
+  // One transaction: every query reads the same snapshot.
+  absl::Status status = common::RunInTransaction(pool_, deadline, [&](sql::Connection& c) {
+    load = PlanLoad{};
+    absl::StatusOr<StoredScorecardWeights> weights = SelectScorecardWeights(c, false);
+    if (!weights.ok()) return weights.status();
+    load.weights = *std::move(weights);
+    ScorecardScope scope;
+    scope.category = category;
+    scope.statuses = {v1::SUPPLIER_STATUS_ACTIVE, v1::SUPPLIER_STATUS_PREFERRED,
+                      v1::SUPPLIER_STATUS_ON_HOLD};
+    scope.period_start = period_start;
+    scope.period_end = period_end;
+    absl::StatusOr<std::vector<ScorecardFigures>> figures = SelectScorecardFigures(c, scope);
+    if (!figures.ok()) return figures.status();
+    load.figures = *std::move(figures);
+
+    SqlQuery states;
+    states.Add(absl::StrCat(
+                   "SELECT s.id, s.version, (SELECT COUNT(*) FROM purchase_orders p"
+                   " WHERE p.supplier_id = s.id AND p.status IN (?, ?)) AS open_orders,"
+                   " (SELECT COUNT(*) FROM contracts k WHERE k.supplier_id = s.id"
+                   " AND k.state IN (?, ?)) AS contracts FROM (",
+                   kCandidates, ") m JOIN suppliers s ON s.id = m.id"),
+               {kOpen, kConfirmed, kDraft, kActive});
+    states.params.insert(states.params.end(), candidate_values.begin(), candidate_values.end());
+    std::unique_ptr<sql::ResultSet> rows = common::Query(c, states);
+    while (rows->next()) {
+      PlanLoad::SupplierState& state = load.states[rows->getInt64("id")];
+      state.version = rows->getInt64("version");
+      state.open_purchase_order_count = rows->getInt64("open_orders");
+      state.contract_count = rows->getInt64("contracts");
+    }
+
+    SqlQuery offerings;
+    offerings.Add(absl::StrCat("SELECT o.id, o.supplier_id, o.version, o.item, o.currency,"
+                               " o.unit_price_minor FROM (",
+                               kCandidates,
+                               ") m JOIN offerings o ON o.supplier_id = m.id"
+                               " WHERE o.delete_time IS NULL ORDER BY o.id"),
+                  candidate_values);
+    rows = common::Query(c, offerings);
+    while (rows->next()) {
+      PlanOffering o;
+      o.id = rows->getInt64("id");
+      o.supplier_id = rows->getInt64("supplier_id");
+      o.version = rows->getInt64("version");
+      o.item = common::ReadString(*rows, "item");
+      o.currency = common::ReadString(*rows, "currency");
+      o.unit_price_minor = rows->getInt64("unit_price_minor");
+      load.offerings.push_back(std::move(o));
+    }
+
+    SqlQuery quantities;
+    quantities.Add(absl::StrCat("SELECT p.supplier_id, l.item, p.total_currency AS currency,"
+                                " CAST(SUM(l.quantity) AS SIGNED) AS qty FROM (",
+                                kCandidates,
+                                ") m JOIN purchase_orders p ON p.supplier_id = m.id"
+                                " JOIN purchase_order_lines l ON l.purchase_order_id = p.id"
+                                " WHERE p.status <> ? AND p.create_time >= ?"
+                                " AND p.create_time < DATE_ADD(?, INTERVAL 1 DAY)"
+                                " GROUP BY p.supplier_id, l.item, p.total_currency"),
+                   candidate_values);
+    quantities.params.insert(quantities.params.end(),
+                             {int64_t{v1::PURCHASE_ORDER_STATUS_CANCELLED},
+                              common::FormatIsoDate(period_start), common::FormatIsoDate(period_end)});
+    rows = common::Query(c, quantities);
+    while (rows->next()) {
+      load.quantities[{rows->getInt64("supplier_id"), common::ReadString(*rows, "item"),
+                       common::ReadString(*rows, "currency")}] = rows->getInt64("qty");
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return load;
+}
+
+absl::StatusOr<std::string> MySqlConsolidationRepository::TransactOnce(
+    absl::Time deadline, std::string_view method, std::string_view request_id,
+    std::string_view request_fingerprint,
+    absl::FunctionRef<absl::StatusOr<std::string>(ConsolidationStore&)> body) {
+  return common::RunIdempotent(pool_, deadline, method, request_id, request_fingerprint,
+                               [&](sql::Connection& connection) {
+                                 MySqlConsolidationStore store(connection);
+                                 return body(store);
+                               });
+}
+
+absl::StatusOr<std::optional<StoredConsolidation>> MySqlConsolidationRepository::GetConsolidation(
+    absl::Time deadline, int64_t id) {
+  std::optional<StoredConsolidation> result;
+  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
+    SqlQuery query;
+    query.Add("SELECT id, details FROM consolidations WHERE id = ?", {id});
+    std::unique_ptr<sql::ResultSet> row = common::Query(c, query);
+    if (!row->next()) return absl::OkStatus();
+    absl::StatusOr<StoredConsolidation> stored = ReadConsolidation(*row);
+    if (!stored.ok()) return stored.status();
+    result = *std::move(stored);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<std::vector<StoredConsolidation>> MySqlConsolidationRepository::ListConsolidations(
+    absl::Time deadline, const ConsolidationListQuery& list) {
+  SqlQuery query;
+  query.Add("SELECT c.id, c.details FROM consolidations c WHERE TRUE");
+  std::vector<ConsolidationCondition> columns;
+  for (const ConsolidationCondition& condition : list.conditions) {
+    if (condition.column != ConsolidationColumn::kKeeper &&
+        condition.column != ConsolidationColumn::kRetiredSupplier) {
+      columns.push_back(condition);
+      continue;
+    }
+    const bool negated = condition.match == common::Match::kNotEqual;
+    query.Add(absl::StrCat(" AND ", negated ? "NOT " : "",
+                           "EXISTS (SELECT 1 FROM consolidation_suppliers x"
+                           " WHERE x.consolidation_id = c.id AND x.role = ? AND x.supplier_id = ?)"),
+              {condition.column == ConsolidationColumn::kKeeper ? kRoleKeeper : kRoleRetired,
+               std::get<int64_t>(condition.value)});
+  }
+  common::AddConditions(query, columns, &ColumnSql);
+  if (list.before_id.has_value()) query.Add(" AND c.id < ?", {*list.before_id});
+  query.Add(" ORDER BY c.id DESC LIMIT ?", {int64_t{list.limit}});
+  std::vector<StoredConsolidation> result;
+  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
+    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
+    while (rows->next()) {
+      absl::StatusOr<StoredConsolidation> stored = ReadConsolidation(*rows);
+      if (!stored.ok()) return stored.status();
+      result.push_back(*std::move(stored));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+}  // namespace crm::supplier

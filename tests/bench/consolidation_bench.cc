@@ -1,0 +1,289 @@
+// crm_consolidation_bench: supplier consolidation at scale, in process
+// (ConsolidationService over the MySQL repositories, no gRPC). For 1x and 2x
+// of one category with 1,000 suppliers, 20,000 offerings and 200,000 purchase
+// orders (loaded with batched INSERTs into the recreated schema
+// crm_bench_supplier, dropped at the end) it prints the load time and
+// PlanConsolidation's and ExecuteConsolidation's wall times with what they did.
+// Figures only, never pass/fail on timings.
+//
+//   crm_consolidation_bench --db_host=... --db_port=... --db_user=... --db_password_file=...
+//
+// The user must be allowed to create and drop the schema.
+
+#include <cppconn/statement.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/strings/numbers.h"
+#include "common/config/flags.h"
+#include "common/mysql/batch_insert.h"
+#include "common/mysql/migrations.h"
+#include "common/mysql/sql_query.h"
+#include "common/mysql/transaction.h"
+#include "crm/supplier/v1/contract.pb.h"
+#include "crm/supplier/v1/purchase_order.pb.h"
+#include "supplier_svc/domain/consolidation_service.h"
+#include "supplier_svc/handlers/supplier_services.h"
+#include "supplier_svc/repository/mysql_consolidation_repository.h"
+
+namespace crm::bench {
+namespace {
+
+using common::SqlValue;
+namespace v1 = ::crm::supplier::v1;
+
+constexpr char kSchema[] = "crm_bench_supplier";
+constexpr int kBaseSuppliers = 1000;
+constexpr int kOfferingsPerSupplier = 20;
+constexpr int kOrdersPerSupplier = 200;
+constexpr int kItemsPerResidue = 20;  // supplier i offers the items ≡ i (mod 10)
+constexpr int kTargetCount = 50;
+constexpr size_t kRowsPerStatement = 1000;
+
+// Drops the schema and, when `create`, creates it empty.
+absl::Status Recreate(const common::MySqlOptions& admin, bool create = true) {
+  common::MySqlOptions options = admin;
+  options.database.clear();
+  common::MySqlPool pool(options);
+  return common::RunWithConnection(pool, absl::Now() + absl::Minutes(1), [&](sql::Connection& c) {
+    std::unique_ptr<sql::Statement> s(c.createStatement());
+    s->execute(absl::StrCat("DROP DATABASE IF EXISTS ", kSchema));
+    if (create) s->execute(absl::StrCat("CREATE DATABASE ", kSchema));
+    return absl::OkStatus();
+  });
+}
+
+// One category (COMPONENT) of `suppliers` ACTIVE suppliers with their
+// offerings, one active contract each and their purchase orders (one line
+// each) created during 2024.
+absl::Status Load(common::MySqlPool& pool, int suppliers) {
+  const int items = 10 * kItemsPerResidue * (suppliers / kBaseSuppliers);
+  return common::RunWithConnection(pool, absl::Now() + absl::Minutes(20), [&](sql::Connection& c) {
+    std::vector<SqlValue> rows;
+    for (int64_t id = 1; id <= suppliers; ++id) {
+      rows.insert(rows.end(), {id, absl::StrCat("Supplier ", id), absl::StrCat("Supplier ", id, " Ltd"),
+                               int64_t{2}, int64_t{1}, std::string(""), std::string(""),
+                               int64_t{1}, std::string("2020-01-01 00:00:00"),
+                               std::string("2020-01-01 00:00:00")});
+    }
+    common::ExecuteBatched(c,
+                           "INSERT INTO suppliers (id, display_name, legal_name, status,"
+                           " integration_level, region_code, details, version, create_time,"
+                           " update_time) VALUES ",
+                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", 10, rows, kRowsPerStatement);
+    rows.clear();
+    for (int64_t id = 1; id <= suppliers; ++id) rows.insert(rows.end(), {id, int64_t{3}});
+    common::ExecuteBatched(c, "INSERT INTO supplier_categories (supplier_id, category) VALUES ",
+                           "(?, ?)", "", 2, rows, kRowsPerStatement);
+    rows.clear();
+    auto item_of = [&](int64_t supplier, int64_t k) {
+      return (supplier % 10 + 10 * ((supplier / 10 + k) % (items / 10))) % items;
+    };
+    auto price_of = [](int64_t supplier, int64_t item) {
+      return 1000 + (supplier * 13 + item * 7) % 500;
+    };
+    int64_t offering = 0;
+    for (int64_t s = 1; s <= suppliers; ++s) {
+      for (int64_t k = 0; k < kOfferingsPerSupplier; ++k) {
+        const int64_t item = item_of(s, k);
+        rows.insert(rows.end(), {++offering, s, absl::StrCat("ITEM-", item),
+                                 absl::StrCat("S", s, "-", item), std::string(""),
+                                 price_of(s, item), std::string("EUR"), int64_t{1}, int64_t{5},
+                                 int64_t{1}, std::string("2024-01-01 00:00:00"),
+                                 std::string("2024-01-01 00:00:00")});
+      }
+    }
+    common::ExecuteBatched(c,
+                           "INSERT INTO offerings (id, supplier_id, item, supplier_item_code,"
+                           " description, unit_price_minor, currency, minimum_quantity,"
+                           " lead_time_days, version, create_time, update_time) VALUES ",
+                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", 12, rows,
+                           kRowsPerStatement);
+    rows.clear();
+    for (int64_t s = 1; s <= suppliers; ++s) {
+      rows.insert(rows.end(), {absl::StrCat("C-", s), s, int64_t{v1::CONTRACT_STATE_ACTIVE}});
+    }
+    common::ExecuteBatched(c,
+                           "INSERT INTO contracts (contract_number, supplier_id, title,"
+                           " start_date, end_date, state, currency, committed_minor,"
+                           " ordered_minor, termination_reason, version, create_time,"
+                           " update_time) VALUES ",
+                           "(?, ?, 'Blanket', '2024-01-01', '2025-12-31', ?, 'EUR', 100000000, 0,"
+                           " '', 1, '2024-01-01 00:00:00', '2024-01-01 00:00:00')",
+                           "", 3, rows, kRowsPerStatement);
+    rows.clear();
+    std::vector<SqlValue> lines;
+    int64_t po = 0;
+    for (int64_t s = 1; s <= suppliers; ++s) {
+      for (int64_t n = 0; n < kOrdersPerSupplier; ++n) {
+        ++po;
+        const int64_t item = item_of(s, n % kOfferingsPerSupplier);
+        const int64_t quantity = 1 + (po * 7) % 100;
+        const int64_t price = price_of(s, item) + (po % 5) - 2;
+        int64_t status = v1::PURCHASE_ORDER_STATUS_DELIVERED;
+        if (n % 10 == 0) status = v1::PURCHASE_ORDER_STATUS_OPEN;
+        if (n % 10 == 1) status = v1::PURCHASE_ORDER_STATUS_CONFIRMED;
+        if (n % 10 == 2) status = v1::PURCHASE_ORDER_STATUS_CANCELLED;
+        const bool delivered = status == v1::PURCHASE_ORDER_STATUS_DELIVERED;
+        const std::string created =
+            absl::StrCat("2024-", 1 + n % 12, "-", 1 + n % 28, " 10:00:00");
+        const std::string day = absl::StrCat("2024-", 1 + n % 12, "-", 1 + n % 28);
+        const int64_t defective = delivered ? (po + s) % 4 : 0;
+        rows.insert(rows.end(),
+                    {po, absl::StrCat("PO-", po), s, status, quantity * price,
+                     delivered ? SqlValue(day) : SqlValue(common::SqlNull{}),
+                     delivered ? SqlValue(day) : SqlValue(common::SqlNull{}),
+                     int64_t{delivered && (po + s) % 7 != 0 ? 1 : 0},
+                     delivered ? SqlValue(quantity - std::min(quantity, defective))
+                               : SqlValue(common::SqlNull{}),
+                     delivered ? SqlValue(std::min(quantity, defective))
+                               : SqlValue(common::SqlNull{}),
+                     int64_t{delivered ? 1 + (po + s) % 5 : 0}, created, created});
+        lines.insert(lines.end(), {po, absl::StrCat("ITEM-", item), quantity, price,
+                                   quantity * price});
+      }
+    }
+    common::ExecuteBatched(c,
+                           "INSERT INTO purchase_orders (id, po_number, supplier_id, status,"
+                           " total_currency, total_minor, promised_delivery_date,"
+                           " actual_delivery_date, on_time_delivery, accepted_quantity,"
+                           " defective_quantity, quality_notes, service_rating, cancel_reason,"
+                           " version, create_time, update_time) VALUES ",
+                           "(?, ?, ?, ?, 'EUR', ?, ?, ?, ?, ?, ?, '', ?, '', 1, ?, ?)", "", 13,
+                           rows, kRowsPerStatement);
+    common::ExecuteBatched(c,
+                           "INSERT INTO purchase_order_lines (purchase_order_id, line_number,"
+                           " item, supplier_item_code, description, quantity, unit_price_minor,"
+                           " amount_minor) VALUES ",
+                           "(?, 1, ?, '', '', ?, ?, ?)", "", 5, lines, kRowsPerStatement);
+    return absl::OkStatus();
+  });
+}
+
+bool RunSize(const common::MySqlOptions& admin, int scale) {
+  const int suppliers = kBaseSuppliers * scale;
+  if (absl::Status s = Recreate(admin); !s.ok()) {
+    std::fprintf(stderr, "supplier bench: cannot create %s: %s\n", kSchema, s.ToString().c_str());
+    return false;
+  }
+  common::MySqlOptions options = admin;
+  options.database = kSchema;
+  options.pool_size = 4;
+  options.io_timeout = absl::Minutes(10);
+  common::MySqlPool pool(options);
+  if (absl::Status s = common::ApplyMigrations(pool, common::kCommonMigrationTrack,
+                                               common::CommonMigrations());
+      !s.ok()) {
+    std::fprintf(stderr, "supplier bench: %s\n", s.ToString().c_str());
+    return false;
+  }
+  if (absl::Status s =
+          common::ApplyMigrations(pool, "supplier_svc", supplier::SupplierMigrations());
+      !s.ok()) {
+    std::fprintf(stderr, "supplier bench: %s\n", s.ToString().c_str());
+    return false;
+  }
+  absl::Time start = absl::Now();
+  if (absl::Status s = Load(pool, suppliers); !s.ok()) {
+    std::fprintf(stderr, "supplier bench: load failed: %s\n", s.ToString().c_str());
+    return false;
+  }
+  std::printf("supplier consolidation %dx: %d suppliers, %d offerings, %d purchase orders"
+              " loaded in %.1f s\n",
+              scale, suppliers, suppliers * kOfferingsPerSupplier, suppliers * kOrdersPerSupplier,
+              absl::ToDoubleSeconds(absl::Now() - start));
+
+  supplier::MySqlConsolidationRepository repository(pool);
+  const absl::Time now = absl::FromUnixSeconds(1735689600);  // 2025-01-01: 2024 is "last 12 months"
+  supplier::ConsolidationService service(repository, [now] { return now; });
+  common::CallContext call;
+  call.caller.team = "bench";
+  call.request_id = "bench";
+  call.deadline = absl::Now() + absl::Minutes(20);
+
+  v1::PlanConsolidationRequest plan_request;
+  plan_request.set_category(v1::SUPPLIER_CATEGORY_COMPONENT);
+  plan_request.set_target_count(kTargetCount);
+  v1::PlanConsolidationResponse planned;
+  start = absl::Now();
+  absl::Status status = service.PlanConsolidation(call, plan_request, planned);
+  const double plan_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
+  if (!status.ok()) {
+    std::fprintf(stderr, "supplier bench: PlanConsolidation: %s\n", status.ToString().c_str());
+    return false;
+  }
+  const v1::ConsolidationPlan& plan = planned.plan();
+  std::printf("  PlanConsolidation    %8.0f ms  (%d ranked, %d kept, %d retiring, %d item"
+              " mappings, %lld open orders to move)\n",
+              plan_ms, plan.rankings_size(), plan.keepers_size(), plan.retiring_suppliers_size(),
+              plan.item_mappings_size(),
+              static_cast<long long>(plan.open_purchase_order_count()));
+
+  v1::ExecuteConsolidationRequest execute_request;
+  *execute_request.mutable_plan() = plan;
+  execute_request.set_request_id(absl::StrCat("bench-", scale));
+  v1::ExecuteConsolidationResponse executed;
+  start = absl::Now();
+  status = service.ExecuteConsolidation(call, execute_request, executed);
+  const double execute_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
+  if (!status.ok()) {
+    std::fprintf(stderr, "supplier bench: ExecuteConsolidation: %s\n", status.ToString().c_str());
+    return false;
+  }
+  const v1::Consolidation& c = executed.consolidation();
+  std::printf("  ExecuteConsolidation %8.0f ms  (%lld orders, %lld contracts, %lld offerings"
+              " moved; %d suppliers retired)\n",
+              execute_ms, static_cast<long long>(c.moved_purchase_order_count()),
+              static_cast<long long>(c.moved_contract_count()),
+              static_cast<long long>(c.moved_offering_count()), c.retired_suppliers_size());
+  return true;
+}
+
+bool RunConsolidationScenarios(const common::MySqlOptions& admin) {
+  bool ok = RunSize(admin, 1);
+  ok = RunSize(admin, 2) && ok;
+  if (absl::Status s = Recreate(admin, /*create=*/false); !s.ok()) return false;
+  return ok;
+}
+
+}  // namespace
+}  // namespace crm::bench
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
+  const std::vector<crm::common::FlagSpec> specs = {
+      {"db_host", "MariaDB host", "127.0.0.1"},
+      {"db_port", "MariaDB port", "3306"},
+      {"db_user", "user allowed to create the crm_bench_supplier schema", "", true},
+      {"db_password_file", "file holding the password", "", true},
+  };
+  absl::StatusOr<crm::common::ParsedFlags> flags = crm::common::ParseFlags(
+      specs, std::vector<std::string>(argv + 1, argv + argc), crm::common::ProcessEnvironment());
+  if (!flags.ok() || flags->help_requested) {
+    if (!flags.ok()) std::fprintf(stderr, "crm_consolidation_bench: %s\n", flags.status().ToString().c_str());
+    std::fputs(crm::common::FlagsHelp("crm_consolidation_bench", specs).c_str(), stderr);
+    return flags.ok() ? 0 : 2;
+  }
+  const auto& v = flags->values;
+  crm::common::MySqlOptions db;
+  if (!absl::SimpleAtoi(v.at("db_port"), &db.port)) {
+    std::fprintf(stderr, "crm_consolidation_bench: --db_port takes a port number\n");
+    return 2;
+  }
+  db.host = v.at("db_host");
+  db.user = v.at("db_user");
+  absl::StatusOr<std::string> password =
+      crm::common::ReadSecretFile("db_password_file", v.at("db_password_file"));
+  if (!password.ok()) {
+    std::fprintf(stderr, "crm_consolidation_bench: %s\n", password.status().ToString().c_str());
+    return 2;
+  }
+  db.password = *password;
+  return crm::bench::RunConsolidationScenarios(db) ? 0 : 1;
+}
