@@ -36,6 +36,17 @@ std::vector<crm::common::v1::FieldChange> DiffMessages(const google::protobuf::M
 // Every set field of `message` as a change from "" (for CREATE entries).
 std::vector<crm::common::v1::FieldChange> DiffFromEmpty(const google::protobuf::Message& message);
 
+// The one change of a CREATE entry that records the whole created record:
+// field_path "" (the resource itself), old_value_json "", new_value_json the
+// proto3 JSON of `message` (proto field names, unset fields omitted) without
+// the top-level bookkeeping fields DiffMessages skips (name, etag,
+// create_time, update_time: the entry's resource and time carry them). One
+// audit_field_changes row per created record instead of one per set field,
+// which is what makes bulk creation (ImportCustomers) affordable; a reader
+// who wants per-field values parses new_value_json. Used by CreateCustomer
+// and ImportCustomers; UPDATE entries stay per field (DiffMessages).
+crm::common::v1::FieldChange CreateChange(const google::protobuf::Message& message);
+
 // An audit entry for `resource` by the caller of `call` at `time`; the
 // request id is `call.request_id`.
 crm::common::v1::AuditEntry MakeAuditEntry(const CallContext& call, std::string_view resource,

@@ -23,6 +23,19 @@ std::string StatementText(std::string_view head, std::string_view row, std::stri
   return text;
 }
 
+// The values of one statement stay well below max_allowed_packet (16 MB by
+// default), however long the rows' strings are.
+constexpr size_t kMaxStatementBytes = size_t{4} << 20;
+
+size_t RowBytes(const SqlValue* values, size_t count) {
+  size_t bytes = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const std::string* text = std::get_if<std::string>(&values[i]);
+    bytes += text != nullptr ? text->size() + 4 : 9;
+  }
+  return bytes;
+}
+
 void RunBatched(sql::Connection& connection, std::string_view head, std::string_view row,
                 std::string_view tail, size_t values_per_row, const std::vector<SqlValue>& values,
                 size_t rows_per_statement, sql::ResultSet* (*run)(sql::PreparedStatement&),
@@ -31,8 +44,16 @@ void RunBatched(sql::Connection& connection, std::string_view head, std::string_
   const size_t rows = values.size() / values_per_row;
   rows_per_statement = std::max<size_t>(1, rows_per_statement);
   std::unique_ptr<sql::PreparedStatement> full;
-  for (size_t begin = 0; begin < rows; begin += rows_per_statement) {
-    const size_t count = std::min(rows_per_statement, rows - begin);
+  for (size_t begin = 0, count = 0; begin < rows; begin += count) {
+    // Up to rows_per_statement rows, fewer when their values would pass
+    // kMaxStatementBytes (always at least one row).
+    size_t bytes = 0;
+    for (count = 0; count < rows_per_statement && begin + count < rows; ++count) {
+      const size_t row_bytes = RowBytes(values.data() + (begin + count) * values_per_row,
+                                        values_per_row);
+      if (count > 0 && bytes + row_bytes > kMaxStatementBytes) break;
+      bytes += row_bytes;
+    }
     std::unique_ptr<sql::PreparedStatement> partial;
     sql::PreparedStatement* statement = nullptr;
     if (count == rows_per_statement) {

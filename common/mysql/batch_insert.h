@@ -18,7 +18,9 @@ namespace crm::common {
 //   head "INSERT INTO t (a, b) VALUES ", row "(?, ?)", tail "" (or " RETURNING id").
 // `values` holds every row's placeholder values one row after the other
 // (values_per_row each). Rows go `rows_per_statement` at a time (keep
-// rows_per_statement * values_per_row well below MySQL's 65,535 placeholders);
+// rows_per_statement * values_per_row well below MySQL's 65,535 placeholders;
+// a chunk whose values pass 4 MB is cut shorter, so long strings never exceed
+// max_allowed_packet);
 // the statement for a full chunk is prepared once and executed again for each
 // full chunk, so the server parses it once instead of once per chunk. Throws
 // sql::SQLException like any statement.

@@ -3,8 +3,11 @@
 
 #include <cppconn/connection.h>
 
+#include <utility>
+
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/mysql/pool.h"
 
@@ -27,6 +30,24 @@ absl::Status RunInTransaction(MySqlPool& pool, absl::Time deadline,
 // reads), with the same exception mapping and broken-connection handling.
 absl::Status RunWithConnection(MySqlPool& pool, absl::Time deadline,
                                absl::FunctionRef<absl::Status(sql::Connection&)> body);
+
+// RunWithConnection for a read that yields a value: `body` returns
+// absl::StatusOr<T>, and so does this (the connection's error when it failed
+// or threw).
+//   return ReadWithConnection(pool_, deadline,
+//       [&](sql::Connection& c) -> absl::StatusOr<Row> { return SelectRow(c, id); });
+template <typename Body>
+auto ReadWithConnection(MySqlPool& pool, absl::Time deadline, Body&& body)
+    -> decltype(body(std::declval<sql::Connection&>())) {
+  decltype(body(std::declval<sql::Connection&>())) result =
+      absl::UnknownError("ReadWithConnection: body did not run");
+  absl::Status status = RunWithConnection(pool, deadline, [&](sql::Connection& connection) {
+    result = body(connection);
+    return result.status();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
 
 }  // namespace crm::common
 

@@ -244,7 +244,7 @@ absl::Status CustomerService::CreateCustomer(const common::CallContext& call,
         }
         absl::Status audited =
             RecordAudit(store, call, stored->customer.name(), crm::common::v1::AUDIT_ACTION_CREATE,
-                        common::DiffMessages(v1::Customer(), stored->customer), request.request_id(), "",
+                        {common::CreateChange(stored->customer)}, request.request_id(), "",
                         now);
         if (!audited.ok()) return audited;
         v1::CreateCustomerResponse created;
@@ -325,6 +325,11 @@ absl::Status CustomerService::UndeleteCustomer(const common::CallContext& call,
     if (!stored->customer.has_delete_time()) {
       return absl::FailedPreconditionError(
           absl::StrFormat("%s is not deleted", request.name()));
+    }
+    if (!stored->customer.merged_into().empty()) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "%s was merged into %s; use UnmergeCustomers to bring it back", request.name(),
+          stored->customer.merged_into()));
     }
     if (absl::Status etag = common::CheckEtag(request.etag(), stored->version, request.name());
         !etag.ok()) {

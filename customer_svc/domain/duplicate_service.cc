@@ -21,7 +21,7 @@
 #include "common/audit/audit_log.h"
 #include "customer_svc/domain/customer_merge.h"
 #include "customer_svc/domain/duplicate_rules.h"
-#include "customer_svc/domain/order_by.h"
+#include "common/api/order_by.h"
 
 namespace crm::customer {
 namespace {
@@ -218,7 +218,7 @@ absl::Status DuplicateService::ListDuplicateRules(const common::CallContext& cal
   if (!conditions.ok()) return conditions.status();
   query.conditions = *std::move(conditions);
   size_t order_index = 0;
-  if (absl::Status s = ParseSingleOrderBy(request.order_by(), {"display_name", "create_time"},
+  if (absl::Status s = common::ParseOrderByInto(request.order_by(), {"display_name", "create_time"},
                                           order_index, query.descending);
       !s.ok()) {
     return s;

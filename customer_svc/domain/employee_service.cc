@@ -14,14 +14,16 @@
 #include "common/api/fingerprint.h"
 #include "common/api/id_page_token.h"
 #include "common/api/page_token.h"
-#include "common/api/quote.h"
+#include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/resource_state.h"
 #include "common/api/stored_response.h"
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
 #include "common/audit/audit_log.h"
+#include "common/audit/record_audit.h"
 #include "customer_svc/domain/employee_rules.h"
+#include "customer_svc/domain/resource_references.h"
 
 namespace crm::customer {
 namespace {
@@ -46,8 +48,7 @@ common::CallContext WithRequestId(const common::CallContext& call, std::string_v
 absl::Status Audit(EmployeeStore& store, const common::CallContext& call, std::string_view resource,
                    AuditAction action, std::vector<crm::common::v1::FieldChange> changes,
                    absl::Time now) {
-  return store.InsertAuditEntry(
-      common::MakeAuditEntry(call, resource, action, std::move(changes), "", now));
+  return common::RecordAudit(store, call, resource, action, std::move(changes), now);
 }
 
 absl::StatusOr<StoredEmployee> LockExistingEmployee(EmployeeStore& store, int64_t id,
@@ -228,8 +229,7 @@ absl::Status EmployeeService::ListEmployees(const common::CallContext& call,
   absl::StatusOr<std::vector<StoredEmployee>> rows =
       repository_.ListEmployees(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (StoredEmployee& row : *rows) *response.add_employees() = row.employee;
   if (more) {
     common::PageCursor next{
@@ -483,12 +483,8 @@ absl::Status EmployeeService::ListAssignments(const common::CallContext& call,
                                               v1::ListAssignmentsResponse& response) {
   AssignmentListQuery query;
   if (request.parent() != "customers/-") {
-    absl::StatusOr<int64_t> id = common::ParseResourceId("parent", request.parent(), kCustomers);
-    if (!id.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("parent: %s must be customers/{id} or customers/- for every customer",
-                          common::QuoteValue(request.parent())));
-    }
+    absl::StatusOr<int64_t> id = ParseCustomerListParent(request.parent());
+    if (!id.ok()) return id.status();
     absl::StatusOr<bool> exists = repository_.CustomerExists(call.deadline, *id);
     if (!exists.ok()) return exists.status();
     if (!*exists)
@@ -511,8 +507,7 @@ absl::Status EmployeeService::ListAssignments(const common::CallContext& call,
   absl::StatusOr<std::vector<StoredAssignment>> rows =
       repository_.ListAssignments(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (StoredAssignment& row : *rows) *response.add_assignments() = row.assignment;
   if (more) response.set_next_page_token(common::EncodeIdPageToken(rows->back().id, fingerprint));
   return absl::OkStatus();
@@ -560,8 +555,7 @@ absl::Status EmployeeService::ListWorkloads(const common::CallContext& call,
   absl::StatusOr<std::vector<WorkloadCounts>> rows =
       repository_.ListWorkloads(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (const WorkloadCounts& row : *rows) *response.add_workloads() = MakeWorkload(row);
   if (more) {
     const WorkloadCounts& last = rows->back();

@@ -11,6 +11,7 @@
 #include "common/api/fingerprint.h"
 #include "common/api/id_page_token.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/resource_state.h"
@@ -18,6 +19,7 @@
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
 #include "common/audit/audit_log.h"
+#include "common/audit/record_audit.h"
 #include "customer_svc/domain/enps_rules.h"
 
 namespace crm::customer {
@@ -121,8 +123,7 @@ absl::Status EnpsService::ListEnpsSurveys(const common::CallContext& call,
   query.before_id = *before;
   absl::StatusOr<std::vector<StoredSurvey>> rows = repository_.ListSurveys(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (StoredSurvey& row : *rows) *response.add_enps_surveys() = Presented(row.survey, query.now);
   if (more) response.set_next_page_token(common::EncodeIdPageToken(rows->back().id, fingerprint));
   return absl::OkStatus();
@@ -150,11 +151,12 @@ absl::Status EnpsService::CreateEnpsSurvey(const common::CallContext& call,
       [&](EnpsStore& store) -> absl::StatusOr<std::string> {
         absl::StatusOr<StoredSurvey> stored = store.InsertSurvey(survey);
         if (!stored.ok()) return stored.status();
-        crm::common::v1::AuditEntry entry = common::MakeAuditEntry(
-            call, stored->survey.name(), crm::common::v1::AUDIT_ACTION_CREATE,
-            common::DiffFromEmpty(stored->survey), "", now);
-        if (!request.request_id().empty()) entry.set_request_id(request.request_id());
-        if (absl::Status s = store.InsertAuditEntry(entry); !s.ok()) return s;
+        if (absl::Status s = common::RecordAudit(
+                store, call, stored->survey.name(), crm::common::v1::AUDIT_ACTION_CREATE,
+                common::DiffFromEmpty(stored->survey), now, "", request.request_id());
+            !s.ok()) {
+          return s;
+        }
         v1::CreateEnpsSurveyResponse created;
         *created.mutable_enps_survey() = std::move(stored->survey);
         return created.SerializeAsString();

@@ -8,6 +8,7 @@
 #include "common/api/order_by.h"
 #include "common/api/fingerprint.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/stored_response.h"
 #include "common/api/time_util.h"
@@ -122,8 +123,7 @@ absl::Status FeedbackService::ListFeedback(const common::CallContext& call,
   }
   absl::StatusOr<std::vector<StoredFeedback>> rows = repository_.ListFeedback(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (const StoredFeedback& row : *rows) *response.add_feedback() = row.feedback;
   if (more) {
     const StoredFeedback& last = rows->back();

@@ -12,6 +12,7 @@
 #include "common/api/fingerprint.h"
 #include "common/api/order_by.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/stored_response.h"
@@ -230,8 +231,7 @@ absl::Status InsightService::ListRfmScores(const common::CallContext& call,
   query.now = now;
   absl::StatusOr<std::vector<RfmRow>> rows = repository_.ListRfm(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (const RfmRow& row : *rows) *response.add_rfm_scores() = ToScores(row, now);
   if (more) {
     const RfmRow& last = rows->back();

@@ -11,13 +11,14 @@
 #include "common/api/fingerprint.h"
 #include "common/api/order_by.h"
 #include "common/api/page_token.h"
-#include "common/api/quote.h"
+#include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/resource_state.h"
 #include "common/api/stored_response.h"
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
 #include "common/audit/audit_log.h"
+#include "common/audit/record_audit.h"
 #include "customer_svc/domain/resource_references.h"
 
 namespace crm::customer {
@@ -206,13 +207,8 @@ absl::Status InteractionService::ListInteractions(const common::CallContext& cal
                                                   v1::ListInteractionsResponse& response) {
   InteractionListQuery query;
   if (request.parent() != "customers/-") {
-    absl::StatusOr<int64_t> customer_id =
-        common::ParseResourceId("parent", request.parent(), kCustomers);
-    if (!customer_id.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("parent: %s must be customers/{id} or customers/- for every customer",
-                          common::QuoteValue(request.parent())));
-    }
+    absl::StatusOr<int64_t> customer_id = ParseCustomerListParent(request.parent());
+    if (!customer_id.ok()) return customer_id.status();
     query.customer_id = *customer_id;
   }
   absl::StatusOr<int> page_size = common::NormalizePageSize(request.page_size());
@@ -259,8 +255,7 @@ absl::Status InteractionService::ListInteractions(const common::CallContext& cal
   absl::StatusOr<std::vector<StoredInteraction>> rows =
       repository_.ListInteractions(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   if (more) {
     const StoredInteraction& last = rows->back();
     const google::protobuf::Timestamp& sort_time = query.order == InteractionOrder::kOccurTime
@@ -305,11 +300,12 @@ absl::Status InteractionService::CreateInteraction(const common::CallContext& ca
         absl::StatusOr<StoredInteraction> stored =
             store.InsertInteraction(*customer_id, interaction);
         if (!stored.ok()) return stored.status();
-        crm::common::v1::AuditEntry entry = common::MakeAuditEntry(
-            call, stored->interaction.name(), crm::common::v1::AUDIT_ACTION_CREATE,
-            common::DiffFromEmpty(stored->interaction), "", now);
-        if (!request.request_id().empty()) entry.set_request_id(request.request_id());
-        if (absl::Status s = store.InsertAuditEntry(entry); !s.ok()) return s;
+        if (absl::Status s = common::RecordAudit(
+                store, call, stored->interaction.name(), crm::common::v1::AUDIT_ACTION_CREATE,
+                common::DiffFromEmpty(stored->interaction), now, "", request.request_id());
+            !s.ok()) {
+          return s;
+        }
         v1::CreateInteractionResponse created;
         *created.mutable_interaction() = std::move(stored->interaction);
         return created.SerializeAsString();

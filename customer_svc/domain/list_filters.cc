@@ -1,8 +1,6 @@
 #include "customer_svc/domain/list_filters.h"
 
-#include "absl/strings/str_format.h"
-#include "common/api/quote.h"
-#include "common/api/split.h"
+#include "common/api/order_by.h"
 #include "crm/common/v1/audit.pb.h"
 #include "crm/customer/v1/customer.pb.h"
 
@@ -50,28 +48,13 @@ absl::StatusOr<std::vector<TransitionCondition>> ParseTransitionFilter(std::stri
 }
 
 absl::Status ParseCustomerOrder(std::string_view order_by, CustomerOrder& order, bool& descending) {
-  std::vector<std::string_view> words;
-  for (std::string_view word : common::SplitOn(order_by, ' ')) {
-    if (!word.empty()) words.push_back(word);
-  }
-  order = CustomerOrder::kCreateTime;
-  descending = false;
-  if (words.empty()) return absl::OkStatus();
-  const bool direction_ok = words.size() == 1 || (words.size() == 2 && (words[1] == "desc" ||
-                                                                        words[1] == "asc"));
-  if (direction_ok && words[0] == "create_time") {
-    order = CustomerOrder::kCreateTime;
-  } else if (direction_ok && words[0] == "update_time") {
-    order = CustomerOrder::kUpdateTime;
-  } else if (direction_ok && words[0] == "display_name") {
-    order = CustomerOrder::kDisplayName;
-  } else {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "order_by: %s is not supported (use create_time, update_time or display_name, optionally "
-        "followed by \" desc\")",
-        common::QuoteValue(order_by)));
-  }
-  descending = words.size() == 2 && words[1] == "desc";
+  absl::StatusOr<common::OrderBy> parsed =
+      common::ParseOrderBy(order_by, {"create_time", "update_time", "display_name"});
+  if (!parsed.ok()) return parsed.status();
+  constexpr CustomerOrder kOrders[] = {CustomerOrder::kCreateTime, CustomerOrder::kUpdateTime,
+                                       CustomerOrder::kDisplayName};
+  order = kOrders[parsed->field];
+  descending = parsed->descending;
   return absl::OkStatus();
 }
 

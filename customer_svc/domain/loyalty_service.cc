@@ -7,6 +7,7 @@
 #include "common/api/fingerprint.h"
 #include "common/api/id_page_token.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/stored_response.h"
 #include "common/api/validation.h"
@@ -124,8 +125,7 @@ absl::Status LoyaltyService::ListLoyaltyTransactions(
   absl::StatusOr<std::vector<StoredLoyaltyTransaction>> rows =
       repository_.ListTransactions(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (StoredLoyaltyTransaction& row : *rows) {
     *response.add_loyalty_transactions() = std::move(row.transaction);
   }

@@ -12,6 +12,7 @@
 #include "common/api/field_mask.h"
 #include "common/api/fingerprint.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/resource_state.h"
@@ -19,7 +20,9 @@
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
 #include "common/audit/audit_log.h"
+#include "common/audit/record_audit.h"
 #include "customer_svc/domain/opportunity_rules.h"
+#include "customer_svc/domain/resource_references.h"
 
 namespace crm::customer {
 namespace {
@@ -50,10 +53,8 @@ absl::Status Audit(OpportunityStore& store, const common::CallContext& call,
                    std::string_view resource, AuditAction action,
                    std::vector<crm::common::v1::FieldChange> changes, std::string_view reason,
                    absl::Time now, std::string_view request_id = "") {
-  crm::common::v1::AuditEntry entry =
-      common::MakeAuditEntry(call, resource, action, std::move(changes), reason, now);
-  if (!request_id.empty()) entry.set_request_id(std::string(request_id));
-  return store.InsertAuditEntry(entry);
+  return common::RecordAudit(store, call, resource, action, std::move(changes), now, reason,
+                             request_id);
 }
 
 // ---- stages ----
@@ -287,8 +288,7 @@ absl::Status OpportunityService::ListPipelineStages(const common::CallContext& c
   }
   absl::StatusOr<std::vector<StoredStage>> rows = repository_.ListStages(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (StoredStage& row : *rows) *response.add_pipeline_stages() = row.stage;
   if (more) {
     const StoredStage& last = rows->back();
@@ -451,12 +451,8 @@ absl::Status OpportunityService::ListOpportunities(const common::CallContext& ca
                                                    v1::ListOpportunitiesResponse& response) {
   OpportunityListQuery query;
   if (request.parent() != "customers/-") {
-    absl::StatusOr<int64_t> id = common::ParseResourceId("parent", request.parent(), kCustomers);
-    if (!id.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("parent: %s must be customers/{id} or customers/- for every customer",
-                          common::QuoteValue(request.parent())));
-    }
+    absl::StatusOr<int64_t> id = ParseCustomerListParent(request.parent());
+    if (!id.ok()) return id.status();
     absl::StatusOr<CustomerPresence> presence = repository_.GetCustomerPresence(call.deadline, *id);
     if (!presence.ok()) return presence.status();
     if (*presence == CustomerPresence::kMissing) {
@@ -508,8 +504,7 @@ absl::Status OpportunityService::ListOpportunities(const common::CallContext& ca
   absl::StatusOr<std::vector<StoredOpportunity>> rows =
       repository_.ListOpportunities(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (const StoredOpportunity& row : *rows) *response.add_opportunities() = row.opportunity;
   if (more) {
     const StoredOpportunity& last = rows->back();

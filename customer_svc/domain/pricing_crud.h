@@ -33,11 +33,13 @@
 #include "common/api/field_mask.h"
 #include "common/api/order_by.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
 #include "common/audit/audit_log.h"
+#include "common/audit/record_audit.h"
 #include "common/server/call_runner.h"
 #include "customer_svc/domain/customer_service.h"
 #include "customer_svc/domain/pricing_repository.h"
@@ -135,8 +137,7 @@ class PricingCrud {
       return absl::OkStatus();
     });
     if (!read.ok()) return read;
-    const bool more = static_cast<int>(rows.size()) > *page_size;
-    if (more) rows.resize(*page_size);
+    const bool more = common::TrimToPage(rows, *page_size);
     if (more) {
       const Row& last = rows.back();
       common::PageCursor next{{SortValue(last.resource, query.order), std::to_string(last.id)}};
@@ -326,10 +327,8 @@ class PricingCrud {
                             std::string_view resource, crm::common::v1::AuditAction action,
                             std::vector<crm::common::v1::FieldChange> changes,
                             std::string_view request_id, absl::Time now) {
-    crm::common::v1::AuditEntry entry =
-        common::MakeAuditEntry(call, resource, action, std::move(changes), "", now);
-    if (!request_id.empty()) entry.set_request_id(std::string(request_id));
-    return store.InsertAuditEntry(entry);
+    return common::RecordAudit(store, call, resource, action, std::move(changes), now, "",
+                               request_id);
   }
 
   // Writes `updated` over `row` with its audit entry; the stored row goes to `out`.

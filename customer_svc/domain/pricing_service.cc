@@ -13,6 +13,7 @@
 #include "common/api/validation.h"
 #include "customer_svc/domain/pricing_rules.h"
 #include "customer_svc/domain/pricing_validation.h"
+#include "customer_svc/domain/resource_references.h"
 
 namespace crm::customer {
 namespace {
@@ -147,12 +148,8 @@ absl::Status PricingService::ListSpecialPrices(const common::CallContext& call,
   PricingListRequest list = ListParameters(request);
   list.parent = request.parent();
   if (request.parent() != "customers/-") {
-    absl::StatusOr<int64_t> id = common::ParseResourceId("parent", request.parent(), "customers");
-    if (!id.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("parent: %s must be customers/{id} or customers/- for every customer",
-                          common::QuoteValue(request.parent())));
-    }
+    absl::StatusOr<int64_t> id = ParseCustomerListParent(request.parent());
+    if (!id.ok()) return id.status();
     absl::Status exists = repository_.Read(call.deadline, [&](PricingStore& store) {
       absl::StatusOr<std::optional<PricingCustomer>> customer =
           store.FindCustomer(*id, /*lock=*/false);

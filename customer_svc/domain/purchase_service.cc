@@ -16,6 +16,7 @@
 #include "common/api/fingerprint.h"
 #include "common/api/order_by.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/resource_state.h"
 #include "common/api/stored_response.h"
@@ -161,8 +162,7 @@ absl::Status PurchaseService::ListPurchases(const common::CallContext& call,
   absl::StatusOr<std::vector<StoredPurchase>> rows =
       repository_.ListPurchases(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (StoredPurchase& row : *rows) *response.add_purchases() = row.purchase;
   if (more) {
     const StoredPurchase& last = rows->back();
@@ -356,8 +356,7 @@ absl::Status PurchaseService::ListSupplierDependentCustomers(
   }
   absl::StatusOr<std::vector<DependentRow>> rows = repository_.ListDependents(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (DependentRow& row : *rows) *response.add_dependent_customers() = std::move(row.entry);
   if (more) {
     common::PageCursor next{

@@ -11,6 +11,7 @@
 #include "common/api/field_mask.h"
 #include "common/api/fingerprint.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/stored_response.h"
 #include "common/api/time_util.h"
@@ -182,8 +183,7 @@ absl::Status ReferralService::ListReferrals(const common::CallContext& call,
   absl::StatusOr<std::vector<StoredReferral>> rows =
       repository_.ListReferrals(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (const StoredReferral& row : *rows) *response.add_referrals() = row.referral;
   if (more) {
     const StoredReferral& last = rows->back();

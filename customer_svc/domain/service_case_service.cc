@@ -11,13 +11,14 @@
 #include "common/api/fingerprint.h"
 #include "common/api/order_by.h"
 #include "common/api/page_token.h"
-#include "common/api/quote.h"
+#include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/resource_state.h"
 #include "common/api/stored_response.h"
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
 #include "common/audit/audit_log.h"
+#include "common/audit/record_audit.h"
 #include "customer_svc/domain/resource_references.h"
 #include "customer_svc/domain/service_case_rules.h"
 
@@ -168,13 +169,8 @@ absl::Status ServiceCaseService::ListServiceCases(const common::CallContext& cal
                                                   v1::ListServiceCasesResponse& response) {
   ServiceCaseListQuery query;
   if (request.parent() != "customers/-") {
-    absl::StatusOr<int64_t> customer_id =
-        common::ParseResourceId("parent", request.parent(), kCustomers);
-    if (!customer_id.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("parent: %s must be customers/{id} or customers/- for every customer",
-                          common::QuoteValue(request.parent())));
-    }
+    absl::StatusOr<int64_t> customer_id = ParseCustomerListParent(request.parent());
+    if (!customer_id.ok()) return customer_id.status();
     query.customer_id = *customer_id;
   }
   absl::StatusOr<int> page_size = common::NormalizePageSize(request.page_size());
@@ -232,8 +228,7 @@ absl::Status ServiceCaseService::ListServiceCases(const common::CallContext& cal
   absl::StatusOr<std::vector<StoredServiceCase>> rows =
       repository_.ListServiceCases(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   if (more) {
     const StoredServiceCase& last = rows->back();
     std::string sort_value;
@@ -302,11 +297,12 @@ absl::Status ServiceCaseService::CreateServiceCase(const common::CallContext& ca
         *opened.mutable_sla_due_time() = common::ToProtoTimestamp(now + level.resolve_within);
         absl::StatusOr<StoredServiceCase> stored = store.InsertServiceCase(*customer_id, opened);
         if (!stored.ok()) return stored.status();
-        crm::common::v1::AuditEntry entry = common::MakeAuditEntry(
-            call, stored->service_case.name(), crm::common::v1::AUDIT_ACTION_CREATE,
-            common::DiffFromEmpty(stored->service_case), "", now);
-        if (!request.request_id().empty()) entry.set_request_id(request.request_id());
-        if (absl::Status s = store.InsertAuditEntry(entry); !s.ok()) return s;
+        if (absl::Status s = common::RecordAudit(
+                store, call, stored->service_case.name(), crm::common::v1::AUDIT_ACTION_CREATE,
+                common::DiffFromEmpty(stored->service_case), now, "", request.request_id());
+            !s.ok()) {
+          return s;
+        }
         v1::CreateServiceCaseResponse created;
         *created.mutable_service_case() = std::move(stored->service_case);
         created.mutable_service_case()->set_sla_breached(

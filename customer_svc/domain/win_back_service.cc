@@ -14,6 +14,7 @@
 #include "common/api/fingerprint.h"
 #include "common/api/order_by.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/resource_state.h"
@@ -21,6 +22,7 @@
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
 #include "common/audit/audit_log.h"
+#include "common/audit/record_audit.h"
 #include "customer_svc/domain/lifecycle.h"
 #include "customer_svc/domain/list_filters.h"
 
@@ -211,10 +213,8 @@ absl::StatusOr<StoredCampaign> LockLiveCampaign(WinBackStore& store, int64_t id,
 absl::Status Audit(WinBackStore& store, const common::CallContext& call, std::string_view resource,
                    AuditAction action, std::vector<crm::common::v1::FieldChange> changes,
                    std::string_view reason, absl::Time now, std::string_view request_id = "") {
-  crm::common::v1::AuditEntry entry =
-      common::MakeAuditEntry(call, resource, action, std::move(changes), reason, now);
-  if (!request_id.empty()) entry.set_request_id(std::string(request_id));
-  return store.InsertAuditEntry(entry);
+  return common::RecordAudit(store, call, resource, action, std::move(changes), now, reason,
+                             request_id);
 }
 
 // Stores `updated` over `stored` with an audit entry of the differences.
@@ -311,8 +311,7 @@ absl::Status WinBackService::ListWinBackCampaigns(const common::CallContext& cal
   absl::StatusOr<std::vector<StoredCampaign>> rows =
       repository_.ListCampaigns(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (const StoredCampaign& row : *rows) *response.add_win_back_campaigns() = row.campaign;
   if (more) {
     const v1::WinBackCampaign& last = rows->back().campaign;
@@ -644,8 +643,7 @@ absl::Status WinBackService::ListWinBackAttempts(const common::CallContext& call
   }
   absl::StatusOr<std::vector<StoredAttempt>> rows = repository_.ListAttempts(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (const StoredAttempt& row : *rows) *response.add_win_back_attempts() = row.attempt;
   if (more) {
     const v1::WinBackAttempt& last = rows->back().attempt;

@@ -430,8 +430,8 @@ class MySqlCustomerStore final : public CustomerStore {
 
  private:
   // Rows per multi-row statement: well below the 65,535 placeholders allowed.
-  static constexpr size_t kCustomersPerStatement = 500;
-  static constexpr size_t kTransitionsPerStatement = 2000;
+  static constexpr size_t kCustomersPerStatement = 2000;    // 32,000 placeholders
+  static constexpr size_t kTransitionsPerStatement = 5000;  // 35,000
   static constexpr size_t kValuesPerLookup = 1000;
 
   static constexpr size_t kInsertedColumnCount = 16;

@@ -13,6 +13,7 @@
 #include "common/api/time_util.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
 
@@ -118,11 +119,7 @@ absl::StatusOr<std::optional<StoredEmployee>> SelectEmployee(sql::Connection& co
   query.Add(absl::StrCat("SELECT ", kEmployeeColumns, " FROM employees e WHERE e.id = ?",
                          for_update ? " FOR UPDATE" : ""),
             {id});
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
-  if (!row->next()) return std::nullopt;
-  absl::StatusOr<StoredEmployee> employee = ReadEmployee(*row);
-  if (!employee.ok()) return employee.status();
-  return *std::move(employee);
+  return common::QueryOptionalRow(connection, query, ReadEmployee);
 }
 
 absl::StatusOr<std::vector<StoredAssignment>> SelectAssignments(sql::Connection& connection,
@@ -404,13 +401,10 @@ absl::StatusOr<std::string> MySqlEmployeeRepository::TransactOnce(
 
 absl::StatusOr<std::optional<StoredEmployee>> MySqlEmployeeRepository::GetEmployee(
     absl::Time deadline, int64_t id) {
-  absl::StatusOr<std::optional<StoredEmployee>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectEmployee(c, id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredEmployee>> {
+        return SelectEmployee(c, id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredEmployee>> MySqlEmployeeRepository::ListEmployees(
@@ -429,18 +423,7 @@ absl::StatusOr<std::vector<StoredEmployee>> MySqlEmployeeRepository::ListEmploye
   const std::string direction = list.descending ? " DESC" : "";
   query.Add(absl::StrCat(" ORDER BY ", sort, direction, ", e.id", direction, " LIMIT ?"),
             {int64_t{list.limit}});
-  std::vector<StoredEmployee> employees;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
-    while (rows->next()) {
-      absl::StatusOr<StoredEmployee> employee = ReadEmployee(*rows);
-      if (!employee.ok()) return employee.status();
-      employees.push_back(*std::move(employee));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return employees;
+  return common::ReadRows(pool_, deadline, query, ReadEmployee);
 }
 
 absl::StatusOr<bool> MySqlEmployeeRepository::CustomerExists(absl::Time deadline, int64_t id) {
@@ -464,13 +447,10 @@ absl::StatusOr<std::vector<StoredAssignment>> MySqlEmployeeRepository::ListAssig
   if (list.only_ended) query.Add(" AND a.end_time IS NOT NULL");
   if (list.before_id.has_value()) query.Add(" AND a.id < ?", {*list.before_id});
   query.Add(" ORDER BY a.id DESC LIMIT ?", {int64_t{list.limit}});
-  absl::StatusOr<std::vector<StoredAssignment>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectAssignments(c, query);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::vector<StoredAssignment>> {
+        return SelectAssignments(c, query);
+      });
 }
 
 absl::StatusOr<std::optional<WorkloadCounts>> MySqlEmployeeRepository::GetWorkload(

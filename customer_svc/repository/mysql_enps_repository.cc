@@ -12,6 +12,7 @@
 #include "common/api/time_util.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
 
@@ -62,11 +63,7 @@ absl::StatusOr<std::optional<StoredSurvey>> SelectSurvey(sql::Connection& connec
   query.Add(absl::StrCat("SELECT ", kSurveyColumns, " FROM enps_surveys s WHERE s.id = ?",
                          for_update ? " FOR UPDATE" : ""),
             {id});
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
-  if (!row->next()) return std::nullopt;
-  absl::StatusOr<StoredSurvey> survey = ReadSurvey(*row);
-  if (!survey.ok()) return survey.status();
-  return *std::move(survey);
+  return common::QueryOptionalRow(connection, query, ReadSurvey);
 }
 
 std::string TeamsBytes(const v1::EnpsSurvey& survey) {
@@ -183,13 +180,10 @@ absl::StatusOr<std::string> MySqlEnpsRepository::TransactOnce(
 
 absl::StatusOr<std::optional<StoredSurvey>> MySqlEnpsRepository::GetSurvey(absl::Time deadline,
                                                                            int64_t id) {
-  absl::StatusOr<std::optional<StoredSurvey>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectSurvey(c, id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredSurvey>> {
+        return SelectSurvey(c, id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredSurvey>> MySqlEnpsRepository::ListSurveys(
@@ -211,18 +205,7 @@ absl::StatusOr<std::vector<StoredSurvey>> MySqlEnpsRepository::ListSurveys(
   }
   if (list.before_id.has_value()) query.Add(" AND s.id < ?", {*list.before_id});
   query.Add(" ORDER BY s.id DESC LIMIT ?", {int64_t{list.limit}});
-  std::vector<StoredSurvey> surveys;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
-    while (rows->next()) {
-      absl::StatusOr<StoredSurvey> survey = ReadSurvey(*rows);
-      if (!survey.ok()) return survey.status();
-      surveys.push_back(*std::move(survey));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return surveys;
+  return common::ReadRows(pool_, deadline, query, ReadSurvey);
 }
 
 absl::StatusOr<std::vector<EnpsTally>> MySqlEnpsRepository::ListTallies(absl::Time deadline,

@@ -12,8 +12,10 @@
 #include "common/api/time_util.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
+#include "customer_svc/repository/mysql_parent_customer.h"
 
 namespace crm::customer {
 namespace {
@@ -68,11 +70,7 @@ absl::StatusOr<std::optional<StoredFeedback>> SelectFeedback(sql::Connection& co
   query.Add(absl::StrCat("SELECT ", kFeedbackColumns,
                          " FROM feedback f WHERE f.id = ? AND f.customer_id = ?"),
             {id, customer_id});
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
-  if (!rows->next()) return std::nullopt;
-  absl::StatusOr<StoredFeedback> feedback = ReadFeedback(*rows);
-  if (!feedback.ok()) return feedback.status();
-  return *std::move(feedback);
+  return common::QueryOptionalRow(connection, query, ReadFeedback);
 }
 
 class MySqlFeedbackStore final : public FeedbackStore {
@@ -80,14 +78,10 @@ class MySqlFeedbackStore final : public FeedbackStore {
   explicit MySqlFeedbackStore(sql::Connection& connection) : connection_(connection) {}
 
   absl::StatusOr<std::optional<bool>> LockCustomerDeleted(int64_t customer_id) override {
-    SqlQuery query;
-    query.Add(
-        "SELECT delete_time IS NOT NULL AS deleted FROM customers WHERE id = ? "
-        "LOCK IN SHARE MODE",
-        {customer_id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
-    if (!row->next()) return std::nullopt;
-    return row->getBoolean("deleted");
+    std::optional<ParentCustomer> customer =
+        SelectParentCustomer(connection_, customer_id, /*share_lock=*/true);
+    if (!customer.has_value()) return std::nullopt;
+    return customer->deleted;
   }
 
   absl::StatusOr<StoredFeedback> InsertFeedback(int64_t customer_id,
@@ -137,13 +131,10 @@ absl::StatusOr<std::string> MySqlFeedbackRepository::TransactOnce(
 
 absl::StatusOr<std::optional<StoredFeedback>> MySqlFeedbackRepository::GetFeedback(
     absl::Time deadline, int64_t customer_id, int64_t id) {
-  absl::StatusOr<std::optional<StoredFeedback>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectFeedback(c, customer_id, id);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredFeedback>> {
+        return SelectFeedback(c, customer_id, id);
+      });
 }
 
 absl::StatusOr<std::vector<StoredFeedback>> MySqlFeedbackRepository::ListFeedback(
@@ -166,18 +157,7 @@ absl::StatusOr<std::vector<StoredFeedback>> MySqlFeedbackRepository::ListFeedbac
   const char* direction = list.descending ? " DESC" : "";
   query.Add(absl::StrCat(" ORDER BY ", sort, direction, ", f.id", direction, " LIMIT ?"),
             {int64_t{list.limit}});
-  std::vector<StoredFeedback> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
-    while (rows->next()) {
-      absl::StatusOr<StoredFeedback> row = ReadFeedback(*rows);
-      if (!row.ok()) return row.status();
-      result.push_back(*std::move(row));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadRows(pool_, deadline, query, ReadFeedback);
 }
 
 absl::StatusOr<FeedbackCounts> MySqlFeedbackRepository::CountFeedback(

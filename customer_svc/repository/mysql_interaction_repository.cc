@@ -13,6 +13,7 @@
 #include "common/api/resource_name.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
 #include "customer_svc/repository/mysql_parent_customer.h"
@@ -124,11 +125,7 @@ absl::StatusOr<std::optional<StoredInteraction>> SelectInteraction(sql::Connecti
       absl::StrCat("SELECT ", kColumns, " FROM interactions i WHERE i.id = ? AND i.customer_id = ?",
                    for_update ? " FOR UPDATE" : ""),
       {id, customer_id});
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
-  if (!row->next()) return std::nullopt;
-  absl::StatusOr<StoredInteraction> stored = ReadInteraction(*row);
-  if (!stored.ok()) return stored.status();
-  return *std::move(stored);
+  return common::QueryOptionalRow(connection, query, ReadInteraction);
 }
 
 // The columns an interaction writes, bound in this order by BindInteraction.
@@ -260,24 +257,15 @@ absl::StatusOr<std::string> MySqlInteractionRepository::TransactOnce(
 
 absl::StatusOr<std::optional<ParentCustomer>> MySqlInteractionRepository::GetParentCustomer(
     absl::Time deadline, int64_t customer_id) {
-  std::optional<ParentCustomer> parent;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    parent = SelectParentCustomer(c, customer_id, /*share_lock=*/false);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return parent;
+  return ReadParentCustomer(pool_, deadline, customer_id);
 }
 
 absl::StatusOr<std::optional<StoredInteraction>> MySqlInteractionRepository::GetInteraction(
     absl::Time deadline, int64_t customer_id, int64_t id) {
-  absl::StatusOr<std::optional<StoredInteraction>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectInteraction(c, customer_id, id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredInteraction>> {
+        return SelectInteraction(c, customer_id, id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredInteraction>> MySqlInteractionRepository::ListInteractions(
@@ -298,18 +286,7 @@ absl::StatusOr<std::vector<StoredInteraction>> MySqlInteractionRepository::ListI
   query.Add(absl::StrCat(" ORDER BY ", sort, direction, ", i.id", direction, " LIMIT ?"),
             {int64_t{list.limit}});
 
-  std::vector<StoredInteraction> interactions;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
-    while (rows->next()) {
-      absl::StatusOr<StoredInteraction> interaction = ReadInteraction(*rows);
-      if (!interaction.ok()) return interaction.status();
-      interactions.push_back(*std::move(interaction));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return interactions;
+  return common::ReadRows(pool_, deadline, query, ReadInteraction);
 }
 
 }  // namespace crm::customer

@@ -10,6 +10,7 @@
 #include "common/api/time_util.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
 
@@ -152,24 +153,18 @@ absl::StatusOr<std::string> MySqlLoyaltyRepository::TransactOnce(
 
 absl::StatusOr<std::optional<LoyaltyCustomer>> MySqlLoyaltyRepository::GetCustomer(
     absl::Time deadline, int64_t customer_id) {
-  absl::StatusOr<std::optional<LoyaltyCustomer>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectCustomer(c, customer_id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<LoyaltyCustomer>> {
+        return SelectCustomer(c, customer_id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<v1::LoyaltyBalance> MySqlLoyaltyRepository::GetBalance(absl::Time deadline,
                                                                       int64_t customer_id) {
-  absl::StatusOr<v1::LoyaltyBalance> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectBalance(c, customer_id);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(pool_, deadline,
+                                    [&](sql::Connection& c) -> absl::StatusOr<v1::LoyaltyBalance> {
+                                      return SelectBalance(c, customer_id);
+                                    });
 }
 
 absl::StatusOr<std::vector<StoredLoyaltyTransaction>> MySqlLoyaltyRepository::ListTransactions(
@@ -181,18 +176,7 @@ absl::StatusOr<std::vector<StoredLoyaltyTransaction>> MySqlLoyaltyRepository::Li
   common::AddConditions(query, list.conditions, &LoyaltyColumnSql);
   if (list.before_id.has_value()) query.Add(" AND t.id < ?", {*list.before_id});
   query.Add(" ORDER BY t.id DESC LIMIT ?", {int64_t{list.limit}});
-  std::vector<StoredLoyaltyTransaction> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
-    while (rows->next()) {
-      absl::StatusOr<StoredLoyaltyTransaction> row = ReadTransaction(*rows);
-      if (!row.ok()) return row.status();
-      result.push_back(*std::move(row));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadRows(pool_, deadline, query, ReadTransaction);
 }
 
 }  // namespace crm::customer

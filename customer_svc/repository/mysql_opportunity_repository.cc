@@ -14,6 +14,7 @@
 #include "common/api/split.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
 
@@ -178,11 +179,7 @@ absl::StatusOr<std::optional<StoredStage>> SelectStage(sql::Connection& connecti
   query.Add(absl::StrCat("SELECT ", kStageColumns, " FROM pipeline_stages s WHERE s.id = ?",
                          for_update ? " FOR UPDATE" : ""),
             {id});
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
-  if (!row->next()) return std::nullopt;
-  absl::StatusOr<StoredStage> stage = ReadStage(*row);
-  if (!stage.ok()) return stage.status();
-  return *std::move(stage);
+  return common::QueryOptionalRow(connection, query, ReadStage);
 }
 
 absl::StatusOr<std::optional<StoredOpportunity>> SelectOpportunity(sql::Connection& connection,
@@ -191,11 +188,7 @@ absl::StatusOr<std::optional<StoredOpportunity>> SelectOpportunity(sql::Connecti
   query.Add(absl::StrCat("SELECT ", kOpportunityColumns, " FROM opportunities o WHERE o.id = ?",
                          for_update ? " FOR UPDATE" : ""),
             {id});
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
-  if (!row->next()) return std::nullopt;
-  absl::StatusOr<StoredOpportunity> opportunity = ReadOpportunity(*row);
-  if (!opportunity.ok()) return opportunity.status();
-  return *std::move(opportunity);
+  return common::QueryOptionalRow(connection, query, ReadOpportunity);
 }
 
 absl::StatusOr<CustomerPresence> SelectCustomerPresence(sql::Connection& connection,
@@ -411,13 +404,10 @@ absl::StatusOr<std::string> MySqlOpportunityRepository::TransactOnce(
 
 absl::StatusOr<std::optional<StoredStage>> MySqlOpportunityRepository::GetStage(absl::Time deadline,
                                                                                 int64_t id) {
-  absl::StatusOr<std::optional<StoredStage>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectStage(c, id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredStage>> {
+        return SelectStage(c, id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredStage>> MySqlOpportunityRepository::ListStages(
@@ -430,29 +420,15 @@ absl::StatusOr<std::vector<StoredStage>> MySqlOpportunityRepository::ListStages(
               {list.after->first, list.after->first, list.after->second});
   }
   query.Add(" ORDER BY s.position, s.id LIMIT ?", {int64_t{list.limit}});
-  std::vector<StoredStage> stages;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
-    while (rows->next()) {
-      absl::StatusOr<StoredStage> stage = ReadStage(*rows);
-      if (!stage.ok()) return stage.status();
-      stages.push_back(*std::move(stage));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return stages;
+  return common::ReadRows(pool_, deadline, query, ReadStage);
 }
 
 absl::StatusOr<std::optional<StoredOpportunity>> MySqlOpportunityRepository::GetOpportunity(
     absl::Time deadline, int64_t id) {
-  absl::StatusOr<std::optional<StoredOpportunity>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectOpportunity(c, id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredOpportunity>> {
+        return SelectOpportunity(c, id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredOpportunity>> MySqlOpportunityRepository::ListOpportunities(
@@ -474,29 +450,15 @@ absl::StatusOr<std::vector<StoredOpportunity>> MySqlOpportunityRepository::ListO
   const std::string direction = list.descending ? " DESC" : "";
   query.Add(absl::StrCat(" ORDER BY ", sort, direction, ", o.id", direction, " LIMIT ?"),
             {int64_t{list.limit}});
-  std::vector<StoredOpportunity> opportunities;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
-    while (rows->next()) {
-      absl::StatusOr<StoredOpportunity> opportunity = ReadOpportunity(*rows);
-      if (!opportunity.ok()) return opportunity.status();
-      opportunities.push_back(*std::move(opportunity));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return opportunities;
+  return common::ReadRows(pool_, deadline, query, ReadOpportunity);
 }
 
 absl::StatusOr<CustomerPresence> MySqlOpportunityRepository::GetCustomerPresence(
     absl::Time deadline, int64_t customer_id) {
-  absl::StatusOr<CustomerPresence> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectCustomerPresence(c, customer_id, /*lock=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(pool_, deadline,
+                                    [&](sql::Connection& c) -> absl::StatusOr<CustomerPresence> {
+                                      return SelectCustomerPresence(c, customer_id, /*lock=*/false);
+                                    });
 }
 
 absl::StatusOr<std::vector<v1::ForecastBucket>> MySqlOpportunityRepository::ComputeForecast(

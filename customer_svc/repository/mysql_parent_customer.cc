@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "common/mysql/sql_query.h"
+#include "common/mysql/transaction.h"
 
 namespace crm::customer {
 
@@ -20,6 +21,15 @@ std::optional<ParentCustomer> SelectParentCustomer(sql::Connection& connection, 
   parent.tier = static_cast<v1::Tier>(row->getInt("tier"));
   parent.deleted = row->getBoolean("deleted");
   return parent;
+}
+
+absl::StatusOr<std::optional<ParentCustomer>> ReadParentCustomer(common::MySqlPool& pool,
+                                                                 absl::Time deadline,
+                                                                 int64_t customer_id) {
+  return common::ReadWithConnection(
+      pool, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<ParentCustomer>> {
+        return SelectParentCustomer(c, customer_id, /*share_lock=*/false);
+      });
 }
 
 }  // namespace crm::customer

@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <optional>
 
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/mysql/pool.h"
 #include "customer_svc/domain/resource_references.h"
 
 namespace crm::customer {
@@ -16,6 +19,12 @@ namespace crm::customer {
 // customer cannot be deleted or re-tiered meanwhile. Throws sql::SQLException.
 std::optional<ParentCustomer> SelectParentCustomer(sql::Connection& connection, int64_t customer_id,
                                                    bool share_lock);
+
+// SelectParentCustomer (no lock) on a pooled connection, for the repositories'
+// GetParentCustomer reads.
+absl::StatusOr<std::optional<ParentCustomer>> ReadParentCustomer(common::MySqlPool& pool,
+                                                                 absl::Time deadline,
+                                                                 int64_t customer_id);
 
 }  // namespace crm::customer
 

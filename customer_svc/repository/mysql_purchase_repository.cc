@@ -14,8 +14,10 @@
 #include "common/api/time_util.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
+#include "customer_svc/repository/mysql_parent_customer.h"
 #include "crm/customer/v1/interaction.pb.h"
 
 namespace crm::customer {
@@ -146,11 +148,7 @@ absl::StatusOr<std::optional<StoredPurchase>> SelectPurchase(sql::Connection& co
                          " FROM purchases p WHERE p.id = ? AND p.customer_id = ?",
                          for_update ? " FOR UPDATE" : ""),
             {id, customer_id});
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
-  if (!rows->next()) return std::nullopt;
-  absl::StatusOr<StoredPurchase> purchase = ReadPurchase(*rows);
-  if (!purchase.ok()) return purchase.status();
-  return *std::move(purchase);
+  return common::QueryOptionalRow(connection, query, ReadPurchase);
 }
 
 class MySqlPurchaseStore final : public PurchaseStore {
@@ -158,14 +156,10 @@ class MySqlPurchaseStore final : public PurchaseStore {
   explicit MySqlPurchaseStore(sql::Connection& connection) : connection_(connection) {}
 
   absl::StatusOr<std::optional<PurchaseCustomer>> LockCustomer(int64_t customer_id) override {
-    SqlQuery query;
-    query.Add(
-        "SELECT id, delete_time IS NOT NULL AS deleted FROM customers WHERE id = ? "
-        "LOCK IN SHARE MODE",
-        {customer_id});
-    std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, query);
-    if (!rows->next()) return std::nullopt;
-    return PurchaseCustomer{rows->getInt64("id"), rows->getBoolean("deleted")};
+    std::optional<ParentCustomer> customer =
+        SelectParentCustomer(connection_, customer_id, /*share_lock=*/true);
+    if (!customer.has_value()) return std::nullopt;
+    return PurchaseCustomer{customer_id, customer->deleted};
   }
 
   absl::StatusOr<std::optional<StoredPurchase>> LockPurchase(int64_t customer_id,
@@ -308,13 +302,10 @@ absl::StatusOr<std::string> MySqlPurchaseRepository::TransactOnce(
 
 absl::StatusOr<std::optional<StoredPurchase>> MySqlPurchaseRepository::GetPurchase(
     absl::Time deadline, int64_t customer_id, int64_t id) {
-  absl::StatusOr<std::optional<StoredPurchase>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectPurchase(c, customer_id, id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredPurchase>> {
+        return SelectPurchase(c, customer_id, id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredPurchase>> MySqlPurchaseRepository::ListPurchases(

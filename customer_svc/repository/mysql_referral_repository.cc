@@ -13,6 +13,7 @@
 #include "common/api/time_util.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
 #include "crm/customer/v1/customer.pb.h"
@@ -130,11 +131,7 @@ absl::StatusOr<std::optional<StoredReferral>> SelectReferral(sql::Connection& co
                          " FROM referrals r WHERE r.id = ? AND r.customer_id = ?",
                          for_update ? " FOR UPDATE" : ""),
             {id, customer_id});
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
-  if (!rows->next()) return std::nullopt;
-  absl::StatusOr<StoredReferral> referral = ReadReferral(*rows);
-  if (!referral.ok()) return referral.status();
-  return *std::move(referral);
+  return common::QueryOptionalRow(connection, query, ReadReferral);
 }
 
 class MySqlReferralStore final : public ReferralStore {
@@ -264,13 +261,10 @@ absl::StatusOr<std::string> MySqlReferralRepository::TransactOnce(
 
 absl::StatusOr<std::optional<StoredReferral>> MySqlReferralRepository::GetReferral(
     absl::Time deadline, int64_t customer_id, int64_t id) {
-  absl::StatusOr<std::optional<StoredReferral>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectReferral(c, customer_id, id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredReferral>> {
+        return SelectReferral(c, customer_id, id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredReferral>> MySqlReferralRepository::ListReferrals(
@@ -293,18 +287,7 @@ absl::StatusOr<std::vector<StoredReferral>> MySqlReferralRepository::ListReferra
   const char* direction = list.descending ? " DESC" : "";
   query.Add(absl::StrCat(" ORDER BY ", sort, direction, ", r.id", direction, " LIMIT ?"),
             {int64_t{list.limit}});
-  std::vector<StoredReferral> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
-    while (rows->next()) {
-      absl::StatusOr<StoredReferral> row = ReadReferral(*rows);
-      if (!row.ok()) return row.status();
-      result.push_back(*std::move(row));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadRows(pool_, deadline, query, ReadReferral);
 }
 
 }  // namespace crm::customer

@@ -303,24 +303,15 @@ absl::StatusOr<std::string> MySqlServiceCaseRepository::TransactOnce(
 
 absl::StatusOr<std::optional<ParentCustomer>> MySqlServiceCaseRepository::GetParentCustomer(
     absl::Time deadline, int64_t customer_id) {
-  std::optional<ParentCustomer> parent;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    parent = SelectParentCustomer(c, customer_id, /*share_lock=*/false);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return parent;
+  return ReadParentCustomer(pool_, deadline, customer_id);
 }
 
 absl::StatusOr<std::optional<StoredServiceCase>> MySqlServiceCaseRepository::GetServiceCase(
     absl::Time deadline, int64_t customer_id, int64_t id) {
-  absl::StatusOr<std::optional<StoredServiceCase>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectServiceCase(c, customer_id, id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredServiceCase>> {
+        return SelectServiceCase(c, customer_id, id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredServiceCase>> MySqlServiceCaseRepository::ListServiceCases(

@@ -15,6 +15,7 @@
 #include "common/api/time_util.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
 #include "customer_svc/repository/lifecycle_moves.h"
@@ -198,11 +199,7 @@ absl::StatusOr<std::optional<StoredAttempt>> SelectAttempt(sql::Connection& conn
                          " FROM win_back_attempts a WHERE a.id = ? AND a.campaign_id = ?",
                          for_update ? " FOR UPDATE" : ""),
             {attempt_id, campaign_id});
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
-  if (!row->next()) return std::nullopt;
-  absl::StatusOr<StoredAttempt> attempt = ReadAttempt(*row);
-  if (!attempt.ok()) return attempt.status();
-  return *std::move(attempt);
+  return common::QueryOptionalRow(connection, query, ReadAttempt);
 }
 
 SqlValue OptionalTime(const v1::WinBackAttempt& attempt) {
@@ -396,13 +393,10 @@ absl::StatusOr<std::string> MySqlWinBackRepository::TransactOnce(
 
 absl::StatusOr<std::optional<StoredCampaign>> MySqlWinBackRepository::GetCampaign(
     absl::Time deadline, int64_t id) {
-  absl::StatusOr<std::optional<StoredCampaign>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectCampaign(c, id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredCampaign>> {
+        return SelectCampaign(c, id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredCampaign>> MySqlWinBackRepository::ListCampaigns(
@@ -434,13 +428,10 @@ absl::StatusOr<std::vector<StoredCampaign>> MySqlWinBackRepository::ListCampaign
 
 absl::StatusOr<std::optional<StoredAttempt>> MySqlWinBackRepository::GetAttempt(
     absl::Time deadline, int64_t campaign_id, int64_t attempt_id) {
-  absl::StatusOr<std::optional<StoredAttempt>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectAttempt(c, campaign_id, attempt_id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredAttempt>> {
+        return SelectAttempt(c, campaign_id, attempt_id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredAttempt>> MySqlWinBackRepository::ListAttempts(
@@ -458,18 +449,7 @@ absl::StatusOr<std::vector<StoredAttempt>> MySqlWinBackRepository::ListAttempts(
   const std::string direction = list.descending ? " DESC" : "";
   query.Add(absl::StrCat(" ORDER BY ", sort, direction, ", a.id", direction, " LIMIT ?"),
             {int64_t{list.limit}});
-  std::vector<StoredAttempt> attempts;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
-    while (rows->next()) {
-      absl::StatusOr<StoredAttempt> attempt = ReadAttempt(*rows);
-      if (!attempt.ok()) return attempt.status();
-      attempts.push_back(*std::move(attempt));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return attempts;
+  return common::ReadRows(pool_, deadline, query, ReadAttempt);
 }
 
 }  // namespace crm::customer

@@ -3,9 +3,14 @@
 #include <string>
 #include <vector>
 
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/audit/audit_log.h"
 #include "common/mysql/migrations.h"
+#include "crm/customer/v1/audit_service.pb.h"
 #include "common/mysql/pool.h"
 #include "customer_svc/domain/customer_import.h"
 #include "customer_svc/domain/customer_service.h"
@@ -167,7 +172,32 @@ TEST_F(CustomerImportMySqlTest, CreateModeCreatesEveryRowWithTransitionAndAudit)
                   "to_stage = 1 AND actor = 'data-team'"),
             3);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_entries WHERE action = 1"), 3);
-  EXPECT_GT(Count("SELECT COUNT(*) FROM audit_field_changes"), 3);
+  // Each CREATE entry records the whole created customer as one change
+  // (common::CreateChange), the same as CreateCustomer.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_field_changes WHERE field_path = '' AND "
+                  "old_value_json = ''"),
+            3);
+  v1::ListAuditEntriesRequest audit_request;
+  audit_request.set_resource(joerg.name());
+  v1::ListAuditEntriesResponse audit;
+  ASSERT_THAT(common::ListAuditEntries(pool_, call_, audit_request, audit, {"customers"}), IsOk());
+  ASSERT_EQ(audit.audit_entries_size(), 1);
+  EXPECT_EQ(audit.audit_entries(0).action(), crm::common::v1::AUDIT_ACTION_CREATE);
+  ASSERT_EQ(audit.audit_entries(0).field_changes_size(), 1);
+  const crm::common::v1::FieldChange& change = audit.audit_entries(0).field_changes(0);
+  EXPECT_EQ(change.field_path(), "");
+  EXPECT_EQ(change.old_value_json(), "");
+  EXPECT_THAT(change.new_value_json(), HasSubstr("\"display_name\":\"Jörg Müller\""));
+  v1::Customer recorded;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(change.new_value_json(), &recorded).ok())
+      << change.new_value_json();
+  v1::Customer expected = joerg;
+  expected.clear_name();
+  expected.clear_etag();
+  expected.clear_create_time();
+  expected.clear_update_time();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equivalent(recorded, expected))
+      << change.new_value_json() << "\n" << expected.DebugString();
 }
 
 TEST_F(CustomerImportMySqlTest, InvalidRowsFailAloneNamingTheField) {

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <google/protobuf/util/json_util.h>
+
 #include "absl/strings/str_cat.h"
 #include "common/mysql/migrations.h"
 #include "common/mysql/pool.h"
@@ -221,6 +223,20 @@ TEST_F(CustomerServiceMySqlTest, TransitionsAreCheckedRecordedAndAudited) {
     }
   }
   EXPECT_TRUE(saw_stage);
+  // The CREATE entry records the whole created customer as one change.
+  const auto& created = entries.audit_entries(1);
+  EXPECT_EQ(created.action(), crm::common::v1::AUDIT_ACTION_CREATE);
+  ASSERT_EQ(created.field_changes_size(), 1);
+  EXPECT_EQ(created.field_changes(0).field_path(), "");
+  EXPECT_EQ(created.field_changes(0).old_value_json(), "");
+  v1::Customer recorded;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(created.field_changes(0).new_value_json(),
+                                                          &recorded)
+                  .ok());
+  EXPECT_EQ(recorded.display_name(), "Acme");
+  EXPECT_EQ(recorded.lifecycle_stage(), v1::LIFECYCLE_STAGE_LEAD);
+  EXPECT_EQ(recorded.name(), "");  // bookkeeping fields are the entry's own
+  EXPECT_FALSE(recorded.has_create_time());
 }
 
 TEST_F(CustomerServiceMySqlTest, FunnelMatchesAHandComputedDataset) {

@@ -725,6 +725,13 @@ TEST_F(DuplicateServiceMySqlTest, MergeMovesEveryChildRowAndLeavesATombstone) {
   v1::Customer tombstone = Get(loser.name());
   EXPECT_EQ(tombstone.merged_into(), survivor.name());
   EXPECT_TRUE(tombstone.has_delete_time());
+  // A tombstone comes back only through UnmergeCustomers, never by Undelete.
+  v1::UndeleteCustomerRequest undelete;
+  undelete.set_name(loser.name());
+  v1::UndeleteCustomerResponse undeleted;
+  absl::Status revived = customers_.UndeleteCustomer(call_, undelete, undeleted);
+  EXPECT_EQ(revived.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(revived.message()), HasSubstr("use UnmergeCustomers"));
 
   const v1::CustomerMerge& merge = response.merge();
   EXPECT_EQ(merge.survivor(), survivor.name());

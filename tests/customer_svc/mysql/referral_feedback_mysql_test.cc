@@ -115,10 +115,17 @@ TEST_F(ReferralFeedbackMySqlTest, ReferralQualifiesWhenTheReferredCustomerIsActi
   EXPECT_THAT(std::string(early.message()), HasSubstr("REFERRAL_STATE_REWARDED"));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM loyalty_transactions"), 0);
 
+  // Bob becoming ACTIVE qualifies the referral in the same transaction, which
+  // moves its etag on.
   ASSERT_THAT(Activate(bob), IsOk());
-  v1::Referral stale = *referral;
-  stale.set_etag("zz");
-  EXPECT_EQ(Reward(stale, 50).status().code(), absl::StatusCode::kAborted);
+  v1::GetReferralRequest get_qualified;
+  get_qualified.set_name(referral->name());
+  v1::GetReferralResponse qualified;
+  ASSERT_THAT(referrals_.GetReferral(call_, get_qualified, qualified), IsOk());
+  EXPECT_EQ(qualified.referral().state(), v1::REFERRAL_STATE_QUALIFIED);
+  EXPECT_TRUE(qualified.referral().has_qualify_time());
+  EXPECT_EQ(Reward(*referral, 50).status().code(), absl::StatusCode::kAborted);
+  referral = qualified.referral();
   absl::StatusOr<v1::RewardReferralResponse> rewarded = Reward(*referral, 50, "reward-1");
   ASSERT_THAT(rewarded, IsOk());
   EXPECT_EQ(rewarded->referral().state(), v1::REFERRAL_STATE_REWARDED);

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include <google/protobuf/util/json_util.h>
+
 #include "common/audit/audit_log.h"
 #include "customer_svc/domain/customer_validation.h"
 #include "common/api/filter_parser.h"
@@ -20,6 +22,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 v1::Customer ValidCustomer() {
   v1::Customer customer;
@@ -203,6 +206,41 @@ TEST(AuditDiffTest, ReportsChangedFieldsWithJsonValues) {
   EXPECT_EQ(changes[2].field_path(), "tier");
   EXPECT_EQ(changes[2].old_value_json(), "");
   EXPECT_EQ(changes[2].new_value_json(), "\"TIER_GOLD\"");
+}
+
+TEST(AuditDiffTest, CreateChangeRecordsTheWholeRecordAsOneJsonValue) {
+  v1::Customer customer = ValidCustomer();
+  customer.set_display_name("Jörg \"Ö\" <b>\\ \n\t\x01 ✓");
+  customer.set_tier(v1::TIER_GOLD);
+  customer.set_lifecycle_stage(v1::LIFECYCLE_STAGE_ACTIVE);
+  customer.mutable_needs()->add_tags("a");
+  customer.mutable_needs()->add_tags("'; DROP TABLE customers; --");
+  crm::common::v1::ContactPerson& contact = *customer.add_contacts();
+  contact.set_display_name("Ana");
+  contact.set_primary(true);
+  customer.mutable_stage_enter_time()->set_seconds(1700000000);
+  customer.mutable_stage_enter_time()->set_nanos(123456000);
+  customer.mutable_consents()->mutable_marketing()->set_granted(true);
+  *customer.mutable_consents()->mutable_marketing()->mutable_update_time() =
+      customer.stage_enter_time();
+  v1::Customer expected = customer;
+  customer.set_name("customers/7");
+  customer.set_etag("W/\"1\"");
+  customer.mutable_create_time()->set_seconds(1700000001);
+  customer.mutable_update_time()->set_seconds(1700000002);
+
+  const crm::common::v1::FieldChange change = common::CreateChange(customer);
+  EXPECT_EQ(change.field_path(), "");
+  EXPECT_EQ(change.old_value_json(), "");
+  EXPECT_THAT(change.new_value_json(), HasSubstr("\"tier\":\"TIER_GOLD\""));
+  EXPECT_THAT(change.new_value_json(), HasSubstr("\"stage_enter_time\":\"2023-11-14T22:13:20.123456Z\""));
+  EXPECT_THAT(change.new_value_json(), Not(HasSubstr("customers/7")));
+  EXPECT_THAT(change.new_value_json(), Not(HasSubstr("create_time")));
+  v1::Customer parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(change.new_value_json(), &parsed).ok())
+      << change.new_value_json();
+  EXPECT_EQ(parsed.SerializeAsString(), expected.SerializeAsString()) << change.new_value_json();
+  EXPECT_EQ(common::CreateChange(v1::Customer()).new_value_json(), "{}");
 }
 
 }  // namespace
