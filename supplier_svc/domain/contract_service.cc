@@ -10,8 +10,10 @@
 #include "common/api/field_mask.h"
 #include "common/api/fingerprint.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/resource_state.h"
+#include "common/api/stored_response.h"
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
 #include "common/audit/audit_log.h"
@@ -61,6 +63,25 @@ absl::StatusOr<StoredContract> LockForChange(ContractStore& store, int64_t id,
   if (absl::Status s = common::CheckEtag(etag, stored->version, name, etag_field); !s.ok()) {
     return s;
   }
+  return stored;
+}
+
+// The contract, locked at the caller's etag (`etag`), still with the supplier
+// `peeked_supplier_id` (ABORTED when it moved meanwhile), and allowed to go
+// from its state on `today` to `to`: the checks of Activate and Terminate.
+absl::StatusOr<StoredContract> LockForTransition(ContractStore& store, int64_t id,
+                                                 int64_t peeked_supplier_id, std::string_view name,
+                                                 std::string_view etag,
+                                                 const common::CalendarDate& today,
+                                                 v1::ContractState to) {
+  absl::StatusOr<StoredContract> stored = LockForChange(store, id, name, etag, "etag");
+  if (!stored.ok()) return stored.status();
+  if (stored->supplier_id != peeked_supplier_id) {
+    return absl::AbortedError(
+        absl::StrFormat("%s moved to another supplier meanwhile; retry", name));
+  }
+  const v1::ContractState from = EffectiveContractState(stored->contract, today);
+  if (absl::Status s = ContractStateMachine().Check(name, from, to); !s.ok()) return s;
   return stored;
 }
 
@@ -144,8 +165,7 @@ absl::Status ContractService::ListContracts(const common::CallContext& call,
   absl::StatusOr<std::vector<StoredContract>> rows =
       repository_.ListContracts(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (StoredContract& row : *rows) *response.add_contracts() = Present(std::move(row.contract));
   if (more) {
     const v1::Contract& last = response.contracts(response.contracts_size() - 1);
@@ -192,9 +212,10 @@ absl::Status ContractService::CreateContract(const common::CallContext& call,
         *created.mutable_contract() = std::move(stored->contract);
         return created.SerializeAsString();
       });
-  if (!stored_response.ok()) return stored_response.status();
-  if (!response.ParseFromString(*stored_response)) {
-    return absl::InternalError("stored CreateContract response is unreadable");
+  if (absl::Status parsed =
+          common::ParseStoredResponse(stored_response, "CreateContract", response);
+      !parsed.ok()) {
+    return parsed;
   }
   *response.mutable_contract() = Present(std::move(*response.mutable_contract()));
   return absl::OkStatus();
@@ -257,18 +278,9 @@ absl::Status ContractService::ActivateContract(const common::CallContext& call,
         store.Suppliers().LockSupplier(peek->supplier_id), peek->contract.supplier());
     if (!supplier.ok()) return supplier.status();
     absl::StatusOr<StoredContract> stored =
-        LockForChange(store, *id, request.name(), request.etag(), "etag");
+        LockForTransition(store, *id, peek->supplier_id, request.name(), request.etag(), today,
+                          v1::CONTRACT_STATE_ACTIVE);
     if (!stored.ok()) return stored.status();
-    if (stored->supplier_id != peek->supplier_id) {
-      return absl::AbortedError(
-          absl::StrFormat("%s moved to another supplier meanwhile; retry", request.name()));
-    }
-    const v1::ContractState from = EffectiveContractState(stored->contract, today);
-    if (absl::Status s =
-            ContractStateMachine().Check(request.name(), from, v1::CONTRACT_STATE_ACTIVE);
-        !s.ok()) {
-      return s;
-    }
     if (absl::Status s = CheckSupplierTakesOrders(supplier->supplier); !s.ok()) return s;
     const common::CalendarDate end = common::FromDateMessage(stored->contract.end_date());
     if (end < today) {
@@ -330,18 +342,9 @@ absl::Status ContractService::TerminateContract(const common::CallContext& call,
       return s;
     }
     absl::StatusOr<StoredContract> stored =
-        LockForChange(store, *id, request.name(), request.etag(), "etag");
+        LockForTransition(store, *id, peek->supplier_id, request.name(), request.etag(), today,
+                          v1::CONTRACT_STATE_TERMINATED);
     if (!stored.ok()) return stored.status();
-    if (stored->supplier_id != peek->supplier_id) {
-      return absl::AbortedError(
-          absl::StrFormat("%s moved to another supplier meanwhile; retry", request.name()));
-    }
-    const v1::ContractState from = EffectiveContractState(stored->contract, today);
-    if (absl::Status s =
-            ContractStateMachine().Check(request.name(), from, v1::CONTRACT_STATE_TERMINATED);
-        !s.ok()) {
-      return s;
-    }
     v1::Contract updated = stored->contract;
     updated.set_state(v1::CONTRACT_STATE_TERMINATED);
     updated.set_termination_reason(request.reason());

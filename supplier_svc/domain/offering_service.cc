@@ -12,9 +12,11 @@
 #include "common/api/field_mask.h"
 #include "common/api/fingerprint.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/resource_state.h"
+#include "common/api/stored_response.h"
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
 #include "common/audit/audit_log.h"
@@ -198,8 +200,7 @@ absl::Status OfferingService::ListOfferings(const common::CallContext& call,
   absl::StatusOr<std::vector<StoredOffering>> rows =
       repository_.ListOfferings(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   if (more) {
     response.set_next_page_token(
         common::EncodePageToken(CursorOf(rows->back(), query.order), fingerprint));
@@ -249,11 +250,7 @@ absl::Status OfferingService::CreateOffering(const common::CallContext& call,
         *created.mutable_offering() = std::move(stored->offering);
         return created.SerializeAsString();
       });
-  if (!stored_response.ok()) return stored_response.status();
-  if (!response.ParseFromString(*stored_response)) {
-    return absl::InternalError("stored CreateOffering response is unreadable");
-  }
-  return absl::OkStatus();
+  return common::ParseStoredResponse(stored_response, "CreateOffering", response);
 }
 
 absl::Status OfferingService::UpdateOffering(const common::CallContext& call,

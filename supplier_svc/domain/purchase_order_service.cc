@@ -11,9 +11,11 @@
 #include "common/api/field_mask.h"
 #include "common/api/fingerprint.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/resource_state.h"
+#include "common/api/stored_response.h"
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
 #include "common/audit/audit_log.h"
@@ -113,6 +115,22 @@ absl::Status CheckUnmoved(const v1::PurchaseOrder& peeked, const v1::PurchaseOrd
   }
   return absl::AbortedError(
       absl::StrFormat("%s moved to another supplier or contract meanwhile; retry", locked.name()));
+}
+
+// The order, locked at the caller's etag (`etag`), still where `peeked` saw
+// it, and allowed to move to `to`: the checks of every status change.
+absl::StatusOr<StoredPurchaseOrder> LockForTransition(PurchaseOrderStore& store, int64_t id,
+                                                      const v1::PurchaseOrder& peeked,
+                                                      std::string_view name, std::string_view etag,
+                                                      v1::PurchaseOrderStatus to) {
+  absl::StatusOr<StoredPurchaseOrder> stored = LockForChange(store, id, name, etag, "etag");
+  if (!stored.ok()) return stored.status();
+  if (absl::Status s = CheckUnmoved(peeked, stored->order); !s.ok()) return s;
+  if (absl::Status s = PurchaseOrderStatusMachine().Check(name, stored->order.status(), to);
+      !s.ok()) {
+    return s;
+  }
+  return stored;
 }
 
 absl::StatusOr<StoredPurchaseOrder> StoreChange(PurchaseOrderStore& store,
@@ -306,8 +324,7 @@ absl::Status PurchaseOrderService::ListPurchaseOrders(const common::CallContext&
   absl::StatusOr<std::vector<StoredPurchaseOrder>> rows =
       repository_.ListPurchaseOrders(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (StoredPurchaseOrder& row : *rows) *response.add_purchase_orders() = std::move(row.order);
   if (more) {
     const v1::PurchaseOrder& last = response.purchase_orders(response.purchase_orders_size() - 1);
@@ -385,11 +402,7 @@ absl::Status PurchaseOrderService::CreatePurchaseOrder(
         *created.mutable_purchase_order() = std::move(stored->order);
         return created.SerializeAsString();
       });
-  if (!stored_response.ok()) return stored_response.status();
-  if (!response.ParseFromString(*stored_response)) {
-    return absl::InternalError("stored CreatePurchaseOrder response is unreadable");
-  }
-  return absl::OkStatus();
+  return common::ParseStoredResponse(stored_response, "CreatePurchaseOrder", response);
 }
 
 absl::Status PurchaseOrderService::UpdatePurchaseOrder(
@@ -531,14 +544,9 @@ absl::Status PurchaseOrderService::ConfirmPurchaseOrder(
   return repository_.Transact(call.deadline, [&](PurchaseOrderStore& store) -> absl::Status {
     if (absl::Status s = LockSupplierOf(store, peek->order); !s.ok()) return s;
     absl::StatusOr<StoredPurchaseOrder> stored =
-        LockForChange(store, *id, request.name(), request.etag(), "etag");
+        LockForTransition(store, *id, peek->order, request.name(), request.etag(),
+                          v1::PURCHASE_ORDER_STATUS_CONFIRMED);
     if (!stored.ok()) return stored.status();
-    if (absl::Status s = CheckUnmoved(peek->order, stored->order); !s.ok()) return s;
-    if (absl::Status s = PurchaseOrderStatusMachine().Check(request.name(), stored->order.status(),
-                                                            v1::PURCHASE_ORDER_STATUS_CONFIRMED);
-        !s.ok()) {
-      return s;
-    }
     if (absl::Status s = CheckNotBeforeOrderDate(
             "promised_delivery_date", request.promised_delivery_date(), OrderDate(stored->order));
         !s.ok()) {
@@ -590,14 +598,9 @@ absl::Status PurchaseOrderService::RecordPurchaseOrderDelivery(
   return repository_.Transact(call.deadline, [&](PurchaseOrderStore& store) -> absl::Status {
     if (absl::Status s = LockSupplierOf(store, peek->order); !s.ok()) return s;
     absl::StatusOr<StoredPurchaseOrder> stored =
-        LockForChange(store, *id, request.name(), request.etag(), "etag");
+        LockForTransition(store, *id, peek->order, request.name(), request.etag(),
+                          v1::PURCHASE_ORDER_STATUS_DELIVERED);
     if (!stored.ok()) return stored.status();
-    if (absl::Status s = CheckUnmoved(peek->order, stored->order); !s.ok()) return s;
-    if (absl::Status s = PurchaseOrderStatusMachine().Check(request.name(), stored->order.status(),
-                                                            v1::PURCHASE_ORDER_STATUS_DELIVERED);
-        !s.ok()) {
-      return s;
-    }
     if (absl::Status s = CheckNotBeforeOrderDate(
             "actual_delivery_date", request.actual_delivery_date(), OrderDate(stored->order));
         !s.ok()) {
@@ -653,14 +656,9 @@ absl::Status PurchaseOrderService::CancelPurchaseOrder(
       }
     }
     absl::StatusOr<StoredPurchaseOrder> stored =
-        LockForChange(store, *id, request.name(), request.etag(), "etag");
+        LockForTransition(store, *id, peek->order, request.name(), request.etag(),
+                          v1::PURCHASE_ORDER_STATUS_CANCELLED);
     if (!stored.ok()) return stored.status();
-    if (absl::Status s = CheckUnmoved(peek->order, stored->order); !s.ok()) return s;
-    if (absl::Status s = PurchaseOrderStatusMachine().Check(request.name(), stored->order.status(),
-                                                            v1::PURCHASE_ORDER_STATUS_CANCELLED);
-        !s.ok()) {
-      return s;
-    }
     if (contract_id.has_value()) {
       returned = contracts;
       if (absl::Status s = DrawDownContract(returned.at(*contract_id).contract,

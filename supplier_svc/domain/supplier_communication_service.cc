@@ -8,9 +8,11 @@
 #include "absl/strings/str_format.h"
 #include "common/api/fingerprint.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/resource_state.h"
+#include "common/api/stored_response.h"
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
 #include "common/audit/audit_log.h"
@@ -104,8 +106,7 @@ absl::Status SupplierCommunicationService::ListSupplierCommunications(
   absl::StatusOr<std::vector<StoredCommunication>> rows =
       repository_.ListCommunications(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   if (more) {
     const StoredCommunication& last = rows->back();
     common::PageCursor next{{common::FormatMysqlDatetime(common::FromProtoTimestamp(
@@ -162,11 +163,7 @@ absl::Status SupplierCommunicationService::CreateSupplierCommunication(
         *created.mutable_supplier_communication() = std::move(stored->communication);
         return created.SerializeAsString();
       });
-  if (!stored_response.ok()) return stored_response.status();
-  if (!response.ParseFromString(*stored_response)) {
-    return absl::InternalError("stored CreateSupplierCommunication response is unreadable");
-  }
-  return absl::OkStatus();
+  return common::ParseStoredResponse(stored_response, "CreateSupplierCommunication", response);
 }
 
 }  // namespace crm::supplier

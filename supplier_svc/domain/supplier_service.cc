@@ -12,10 +12,12 @@
 #include "common/api/fingerprint.h"
 #include "common/api/id_page_token.h"
 #include "common/api/page_token.h"
+#include "common/api/paging.h"
 #include "common/api/party_validation.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/resource_state.h"
+#include "common/api/stored_response.h"
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
 #include "common/api/validator.h"
@@ -171,8 +173,7 @@ absl::Status SupplierService::ListSuppliers(const common::CallContext& call,
 
   absl::StatusOr<std::vector<StoredSupplier>> rows = repository_.ListSuppliers(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (StoredSupplier& row : *rows) *response.add_suppliers() = Present(std::move(row.supplier));
   if (more) {
     const v1::Supplier& last = response.suppliers(response.suppliers_size() - 1);
@@ -234,9 +235,9 @@ absl::Status SupplierService::CreateSupplier(const common::CallContext& call,
         *created.mutable_supplier() = std::move(stored->supplier);
         return created.SerializeAsString();
       });
-  if (!stored_response.ok()) return stored_response.status();
-  if (!response.ParseFromString(*stored_response)) {
-    return absl::InternalError("stored CreateSupplier response is unreadable");
+  if (absl::Status parsed = common::ParseStoredResponse(stored_response, "CreateSupplier", response);
+      !parsed.ok()) {
+    return parsed;
   }
   *response.mutable_supplier() = Present(std::move(*response.mutable_supplier()));
   return absl::OkStatus();
@@ -401,8 +402,7 @@ absl::Status SupplierService::ListSupplierStatusChanges(
   absl::StatusOr<std::vector<StoredStatusChange>> rows =
       repository_.ListStatusChanges(call.deadline, query);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) > *page_size;
-  if (more) rows->resize(*page_size);
+  const bool more = common::TrimToPage(*rows, *page_size);
   for (StoredStatusChange& row : *rows) *response.add_status_changes() = std::move(row.change);
   if (more) {
     response.set_next_page_token(common::EncodeIdPageToken(rows->back().id, fingerprint));

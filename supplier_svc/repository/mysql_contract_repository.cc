@@ -16,8 +16,10 @@
 #include "common/api/time_util.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
+#include "common/mysql/versioned_update.h"
 #include "supplier_svc/repository/mysql_supplier_repository.h"
 #include "supplier_svc/repository/procurement_rows.h"
 
@@ -172,14 +174,10 @@ void AttachLines(sql::Connection& connection, std::vector<StoredContract>& contr
 absl::StatusOr<std::vector<StoredContract>> SelectContracts(sql::Connection& connection,
                                                             const SqlQuery& query,
                                                             bool for_update) {
-  std::vector<StoredContract> contracts;
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
-  while (rows->next()) {
-    absl::StatusOr<StoredContract> contract = ReadContract(*rows);
-    if (!contract.ok()) return contract.status();
-    contracts.push_back(*std::move(contract));
-  }
-  AttachLines(connection, contracts, for_update);
+  absl::StatusOr<std::vector<StoredContract>> contracts =
+      common::QueryRows(connection, query, ReadContract);
+  if (!contracts.ok()) return contracts.status();
+  AttachLines(connection, *contracts, for_update);
   return contracts;
 }
 
@@ -263,15 +261,11 @@ class MySqlContractStore final : public ContractStore {
     if (!id.ok()) return id.status();
     absl::StatusOr<std::vector<SqlValue>> values = ContractValues(contract);
     if (!values.ok()) return values.status();
-    SqlQuery update;
-    update.text = absl::StrCat("UPDATE contracts SET ", kWrittenColumns,
-                               ", version = version + 1 WHERE id = ? AND version = ?");
-    update.params = *std::move(values);
-    update.params.emplace_back(*id);
-    update.params.emplace_back(expected_version);
-    if (common::Execute(connection_, update) != 1) {
-      return absl::AbortedError(
-          absl::StrCat(contract.name(), " was modified concurrently; re-read and retry"));
+    if (absl::Status updated =
+            common::UpdateAtVersion(connection_, "contracts", kWrittenColumns, *std::move(values),
+                                    *id, expected_version, contract.name());
+        !updated.ok()) {
+      return updated;
     }
     if (replace_lines) {
       SqlQuery clear;
@@ -417,13 +411,10 @@ absl::StatusOr<std::string> MySqlContractRepository::TransactOnce(
 
 absl::StatusOr<std::optional<StoredContract>> MySqlContractRepository::GetContract(
     absl::Time deadline, int64_t id) {
-  absl::StatusOr<std::optional<StoredContract>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectContract(c, id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredContract>> {
+        return SelectContract(c, id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredContract>> MySqlContractRepository::ListContracts(
@@ -440,15 +431,10 @@ absl::StatusOr<std::vector<StoredContract>> MySqlContractRepository::ListContrac
   const std::string direction = list.descending ? " DESC" : "";
   query.Add(absl::StrCat(" ORDER BY ", sort, direction, ", k.id", direction, " LIMIT ?"),
             {int64_t{list.limit}});
-  std::vector<StoredContract> contracts;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    absl::StatusOr<std::vector<StoredContract>> rows = SelectContracts(c, query, false);
-    if (!rows.ok()) return rows.status();
-    contracts = *std::move(rows);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return contracts;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::vector<StoredContract>> {
+        return SelectContracts(c, query, false);
+      });
 }
 
 }  // namespace crm::supplier

@@ -13,8 +13,10 @@
 #include "common/api/resource_name.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
+#include "common/mysql/versioned_update.h"
 #include "supplier_svc/repository/mysql_supplier_repository.h"
 
 namespace crm::supplier {
@@ -155,14 +157,7 @@ absl::StatusOr<std::vector<SqlValue>> OfferingValues(const v1::Offering& o) {
 
 absl::StatusOr<std::vector<StoredOffering>> ReadAll(sql::Connection& connection,
                                                     const SqlQuery& query) {
-  std::vector<StoredOffering> offerings;
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
-  while (rows->next()) {
-    absl::StatusOr<StoredOffering> offering = ReadOffering(*rows);
-    if (!offering.ok()) return offering.status();
-    offerings.push_back(*std::move(offering));
-  }
-  return offerings;
+  return common::QueryRows(connection, query, ReadOffering);
 }
 
 absl::StatusOr<std::optional<StoredOffering>> SelectOffering(sql::Connection& connection,
@@ -226,15 +221,11 @@ class MySqlOfferingStore final : public OfferingStore {
     if (!id.ok()) return id.status();
     absl::StatusOr<std::vector<SqlValue>> values = OfferingValues(offering);
     if (!values.ok()) return values.status();
-    SqlQuery update;
-    update.text = absl::StrCat("UPDATE offerings SET ", kWrittenColumns,
-                               ", version = version + 1 WHERE id = ? AND version = ?");
-    update.params = *std::move(values);
-    update.params.emplace_back(*id);
-    update.params.emplace_back(expected_version);
-    if (common::Execute(connection_, update) != 1) {
-      return absl::AbortedError(
-          absl::StrCat(offering.name(), " was modified concurrently; re-read and retry"));
+    if (absl::Status updated =
+            common::UpdateAtVersion(connection_, "offerings", kWrittenColumns, *std::move(values),
+                                    *id, expected_version, offering.name());
+        !updated.ok()) {
+      return updated;
     }
     return Reread(*id);
   }
@@ -282,13 +273,10 @@ absl::StatusOr<std::string> MySqlOfferingRepository::TransactOnce(
 
 absl::StatusOr<std::optional<StoredOffering>> MySqlOfferingRepository::GetOffering(
     absl::Time deadline, int64_t id) {
-  absl::StatusOr<std::optional<StoredOffering>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectOffering(c, id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredOffering>> {
+        return SelectOffering(c, id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredOffering>> MySqlOfferingRepository::ListOfferings(
@@ -308,13 +296,10 @@ absl::StatusOr<std::vector<StoredOffering>> MySqlOfferingRepository::ListOfferin
   const std::string direction = list.descending ? " DESC" : "";
   query.Add(absl::StrCat(" ORDER BY ", sort, direction, ", o.id", direction, " LIMIT ?"),
             {int64_t{list.limit}});
-  absl::StatusOr<std::vector<StoredOffering>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = ReadAll(c, query);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::vector<StoredOffering>> {
+        return ReadAll(c, query);
+      });
 }
 
 absl::StatusOr<std::vector<PriceCandidateRow>> MySqlOfferingRepository::FindPriceCandidates(

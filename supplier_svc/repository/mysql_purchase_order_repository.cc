@@ -15,8 +15,10 @@
 #include "common/api/time_util.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
+#include "common/mysql/versioned_update.h"
 #include "supplier_svc/repository/mysql_contract_repository.h"
 #include "supplier_svc/repository/mysql_supplier_repository.h"
 #include "supplier_svc/repository/procurement_rows.h"
@@ -194,14 +196,10 @@ void AttachLines(sql::Connection& connection, std::vector<StoredPurchaseOrder>& 
 absl::StatusOr<std::vector<StoredPurchaseOrder>> SelectOrders(sql::Connection& connection,
                                                               const SqlQuery& query,
                                                               bool for_update) {
-  std::vector<StoredPurchaseOrder> orders;
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
-  while (rows->next()) {
-    absl::StatusOr<StoredPurchaseOrder> order = ReadOrder(*rows);
-    if (!order.ok()) return order.status();
-    orders.push_back(*std::move(order));
-  }
-  AttachLines(connection, orders, for_update);
+  absl::StatusOr<std::vector<StoredPurchaseOrder>> orders =
+      common::QueryRows(connection, query, ReadOrder);
+  if (!orders.ok()) return orders.status();
+  AttachLines(connection, *orders, for_update);
   return orders;
 }
 
@@ -298,15 +296,11 @@ class MySqlPurchaseOrderStore final : public PurchaseOrderStore {
     if (!id.ok()) return id.status();
     absl::StatusOr<std::vector<SqlValue>> values = OrderValues(order);
     if (!values.ok()) return values.status();
-    SqlQuery update;
-    update.text = absl::StrCat("UPDATE purchase_orders SET ", kWrittenColumns,
-                               ", version = version + 1 WHERE id = ? AND version = ?");
-    update.params = *std::move(values);
-    update.params.emplace_back(*id);
-    update.params.emplace_back(expected_version);
-    if (common::Execute(connection_, update) != 1) {
-      return absl::AbortedError(
-          absl::StrCat(order.name(), " was modified concurrently; re-read and retry"));
+    if (absl::Status updated =
+            common::UpdateAtVersion(connection_, "purchase_orders", kWrittenColumns,
+                                    *std::move(values), *id, expected_version, order.name());
+        !updated.ok()) {
+      return updated;
     }
     if (replace_lines) {
       SqlQuery clear;
@@ -422,13 +416,11 @@ absl::StatusOr<std::string> MySqlPurchaseOrderRepository::TransactOnce(
 
 absl::StatusOr<std::optional<StoredPurchaseOrder>> MySqlPurchaseOrderRepository::GetPurchaseOrder(
     absl::Time deadline, int64_t id) {
-  absl::StatusOr<std::optional<StoredPurchaseOrder>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectOrder(c, id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline,
+      [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredPurchaseOrder>> {
+        return SelectOrder(c, id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredPurchaseOrder>> MySqlPurchaseOrderRepository::ListPurchaseOrders(
@@ -453,15 +445,10 @@ absl::StatusOr<std::vector<StoredPurchaseOrder>> MySqlPurchaseOrderRepository::L
   const std::string direction = list.descending ? " DESC" : "";
   query.Add(absl::StrCat(" ORDER BY ", sort, direction, ", p.id", direction, " LIMIT ?"),
             {int64_t{list.limit}});
-  std::vector<StoredPurchaseOrder> orders;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    absl::StatusOr<std::vector<StoredPurchaseOrder>> rows = SelectOrders(c, query, false);
-    if (!rows.ok()) return rows.status();
-    orders = *std::move(rows);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return orders;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::vector<StoredPurchaseOrder>> {
+        return SelectOrders(c, query, false);
+      });
 }
 
 }  // namespace crm::supplier

@@ -295,13 +295,10 @@ absl::StatusOr<std::vector<ScorecardFigures>> SelectScorecardFigures(
 MySqlScorecardRepository::MySqlScorecardRepository(common::MySqlPool& pool) : pool_(pool) {}
 
 absl::StatusOr<StoredScorecardWeights> MySqlScorecardRepository::GetWeights(absl::Time deadline) {
-  absl::StatusOr<StoredScorecardWeights> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectScorecardWeights(c, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<StoredScorecardWeights> {
+        return SelectScorecardWeights(c, /*for_update=*/false);
+      });
 }
 
 absl::Status MySqlScorecardRepository::TransactWeights(
@@ -314,13 +311,10 @@ absl::Status MySqlScorecardRepository::TransactWeights(
 
 absl::StatusOr<std::vector<ScorecardFigures>> MySqlScorecardRepository::ComputeFigures(
     absl::Time deadline, const ScorecardScope& scope) {
-  absl::StatusOr<std::vector<ScorecardFigures>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectScorecardFigures(c, scope);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::vector<ScorecardFigures>> {
+        return SelectScorecardFigures(c, scope);
+      });
 }
 
 }  // namespace crm::supplier

@@ -12,6 +12,7 @@
 #include "common/api/resource_name.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
 #include "supplier_svc/repository/mysql_supplier_repository.h"
@@ -84,22 +85,18 @@ absl::StatusOr<StoredCommunication> ReadCommunication(const sql::ResultSet& row)
 // Runs `query` and attaches every row's related resources (one more query).
 absl::StatusOr<std::vector<StoredCommunication>> ReadAll(sql::Connection& connection,
                                                          const SqlQuery& query) {
-  std::vector<StoredCommunication> result;
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
-  while (rows->next()) {
-    absl::StatusOr<StoredCommunication> stored = ReadCommunication(*rows);
-    if (!stored.ok()) return stored.status();
-    result.push_back(*std::move(stored));
-  }
-  if (result.empty()) return result;
+  absl::StatusOr<std::vector<StoredCommunication>> result =
+      common::QueryRows(connection, query, ReadCommunication);
+  if (!result.ok() || result->empty()) return result;
+  std::vector<StoredCommunication>& rows = *result;
   std::map<int64_t, StoredCommunication*> by_id;
   SqlQuery resources;
   resources.Add(
       "SELECT communication_id, resource FROM supplier_communication_resources"
       " WHERE communication_id IN (");
-  for (size_t i = 0; i < result.size(); ++i) {
-    by_id[result[i].id] = &result[i];
-    resources.Add(i == 0 ? "?" : ", ?", {result[i].id});
+  for (size_t i = 0; i < rows.size(); ++i) {
+    by_id[rows[i].id] = &rows[i];
+    resources.Add(i == 0 ? "?" : ", ?", {rows[i].id});
   }
   resources.Add(") ORDER BY communication_id, position");
   std::unique_ptr<sql::ResultSet> resource_rows = common::Query(connection, resources);
@@ -221,13 +218,10 @@ MySqlSupplierCommunicationRepository::ListCommunications(absl::Time deadline,
   const std::string direction = list.descending ? " DESC" : "";
   query.Add(absl::StrCat(" ORDER BY ", sort, direction, ", m.id", direction, " LIMIT ?"),
             {int64_t{list.limit}});
-  absl::StatusOr<std::vector<StoredCommunication>> rows;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    rows = ReadAll(c, query);
-    return rows.status();
-  });
-  if (!status.ok()) return status;
-  return rows;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::vector<StoredCommunication>> {
+        return ReadAll(c, query);
+      });
 }
 
 }  // namespace crm::supplier

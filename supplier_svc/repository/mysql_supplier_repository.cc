@@ -17,8 +17,10 @@
 #include "common/api/time_util.h"
 #include "common/audit/audit_log.h"
 #include "common/mysql/idempotency.h"
+#include "common/mysql/rows.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
+#include "common/mysql/versioned_update.h"
 #include "crm/supplier/v1/contract.pb.h"
 #include "crm/supplier/v1/purchase_order.pb.h"
 
@@ -272,15 +274,11 @@ class MySqlSupplierStore final : public SupplierStore {
     if (!id.ok()) return id.status();
     absl::StatusOr<std::vector<SqlValue>> values = SupplierValues(supplier);
     if (!values.ok()) return values.status();
-    SqlQuery update;
-    update.text = absl::StrCat("UPDATE suppliers SET ", kWrittenColumns,
-                               ", version = version + 1 WHERE id = ? AND version = ?");
-    update.params = *std::move(values);
-    update.params.emplace_back(*id);
-    update.params.emplace_back(expected_version);
-    if (common::Execute(connection_, update) != 1) {
-      return absl::AbortedError(
-          absl::StrCat(supplier.name(), " was modified concurrently; re-read and retry"));
+    if (absl::Status updated =
+            common::UpdateAtVersion(connection_, "suppliers", kWrittenColumns, *std::move(values),
+                                    *id, expected_version, supplier.name());
+        !updated.ok()) {
+      return updated;
     }
     SqlQuery clear;
     clear.Add("DELETE FROM supplier_categories WHERE supplier_id = ?", {*id});
@@ -435,13 +433,10 @@ absl::StatusOr<std::string> MySqlSupplierRepository::TransactOnce(
 
 absl::StatusOr<std::optional<StoredSupplier>> MySqlSupplierRepository::GetSupplier(
     absl::Time deadline, int64_t id) {
-  absl::StatusOr<std::optional<StoredSupplier>> result;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    result = SelectSupplier(c, id, /*for_update=*/false);
-    return result.status();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::ReadWithConnection(
+      pool_, deadline, [&](sql::Connection& c) -> absl::StatusOr<std::optional<StoredSupplier>> {
+        return SelectSupplier(c, id, /*for_update=*/false);
+      });
 }
 
 absl::StatusOr<std::vector<StoredSupplier>> MySqlSupplierRepository::ListSuppliers(
@@ -460,18 +455,7 @@ absl::StatusOr<std::vector<StoredSupplier>> MySqlSupplierRepository::ListSupplie
   query.Add(absl::StrCat(" ORDER BY ", sort, direction, ", s.id", direction, " LIMIT ?"),
             {int64_t{list.limit}});
 
-  std::vector<StoredSupplier> suppliers;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
-    while (rows->next()) {
-      absl::StatusOr<StoredSupplier> supplier = ReadSupplier(*rows);
-      if (!supplier.ok()) return supplier.status();
-      suppliers.push_back(*std::move(supplier));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return suppliers;
+  return common::ReadRows(pool_, deadline, query, ReadSupplier);
 }
 
 absl::StatusOr<std::vector<StoredStatusChange>> MySqlSupplierRepository::ListStatusChanges(
@@ -485,18 +469,7 @@ absl::StatusOr<std::vector<StoredStatusChange>> MySqlSupplierRepository::ListSta
   if (list.before_id.has_value()) query.Add(" AND h.id < ?", {*list.before_id});
   query.Add(" ORDER BY h.id DESC LIMIT ?", {int64_t{list.limit}});
 
-  std::vector<StoredStatusChange> changes;
-  absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
-    while (rows->next()) {
-      absl::StatusOr<StoredStatusChange> change = ReadStatusChange(*rows);
-      if (!change.ok()) return change.status();
-      changes.push_back(*std::move(change));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return changes;
+  return common::ReadRows(pool_, deadline, query, ReadStatusChange);
 }
 
 absl::StatusOr<v1::SupplierSummary> MySqlSupplierRepository::ComputeSummary(

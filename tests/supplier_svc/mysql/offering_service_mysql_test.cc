@@ -17,6 +17,7 @@
 #include "supplier_svc/handlers/supplier_services.h"
 #include "supplier_svc/repository/mysql_offering_repository.h"
 #include "supplier_svc/repository/mysql_supplier_repository.h"
+#include "tests/supplier_svc/mysql/supplier_db_test.h"
 #include "tests/support/test_database.h"
 
 namespace crm::supplier {
@@ -36,25 +37,14 @@ crm::common::v1::Date MakeDate(int year, int month, int day) {
 
 std::string Message(const absl::Status& status) { return std::string(status.message()); }
 
-class OfferingServiceMySqlTest : public ::testing::Test {
+class OfferingServiceMySqlTest : public SupplierDbTest {
  protected:
   OfferingServiceMySqlTest()
-      : pool_(database_.options()),
+      : SupplierDbTest(absl::FromUnixSeconds(1710504000), absl::Seconds(30)),
         supplier_repository_(pool_),
         offering_repository_(pool_),
         suppliers_(supplier_repository_, [this] { return now_; }),
-        service_(offering_repository_, [this] { return now_; }) {
-    call_.caller.team = "procurement";
-    call_.request_id = "req-1";
-    call_.deadline = absl::Now() + absl::Seconds(30);
-  }
-
-  void SetUp() override {
-    ASSERT_THAT(
-        common::ApplyMigrations(pool_, common::kCommonMigrationTrack, common::CommonMigrations()),
-        IsOk());
-    ASSERT_THAT(common::ApplyMigrations(pool_, "supplier_svc", SupplierMigrations()), IsOk());
-  }
+        service_(offering_repository_, [this] { return now_; }) {}
 
   // A supplier in `status` (reached through the legal moves; CONSOLIDATED is
   // set directly, as only ExecuteConsolidation sets it).
@@ -223,14 +213,10 @@ class OfferingServiceMySqlTest : public ::testing::Test {
     return response;
   }
 
-  test_support::TestDatabase database_;
-  common::MySqlPool pool_;
   MySqlSupplierRepository supplier_repository_;
   MySqlOfferingRepository offering_repository_;
-  absl::Time now_ = absl::FromUnixSeconds(1710504000);  // 2024-03-15T12:00:00Z
   SupplierService suppliers_;
   OfferingService service_;
-  common::CallContext call_;
 };
 
 TEST_F(OfferingServiceMySqlTest, CreateThenGetReturnsEveryFieldVerbatim) {
@@ -494,7 +480,7 @@ TEST_F(OfferingServiceMySqlTest, UpdateChangesOnlyMaskedFieldsAndChecksTheEtag) 
   ASSERT_THAT(open, IsOk());
   EXPECT_FALSE(open->has_valid_until());
 
-  for (const std::string& path : {"item", "supplier", "etag", "bogus"}) {
+  for (const char* path : {"item", "supplier", "etag", "bogus"}) {
     absl::Status bad = Update(clear, {path}).status();
     EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument) << path;
     EXPECT_THAT(Message(bad), HasSubstr(path));

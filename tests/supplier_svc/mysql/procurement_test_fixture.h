@@ -25,6 +25,7 @@
 #include "supplier_svc/repository/mysql_contract_repository.h"
 #include "supplier_svc/repository/mysql_purchase_order_repository.h"
 #include "supplier_svc/repository/mysql_supplier_repository.h"
+#include "tests/supplier_svc/mysql/supplier_db_test.h"
 #include "tests/support/test_database.h"
 
 namespace crm::supplier {
@@ -46,28 +47,17 @@ inline crm::common::v1::Money Eur(int64_t minor) {
 
 inline std::string IdOf(const std::string& name) { return name.substr(name.find('/') + 1); }
 
-class ProcurementMySqlTest : public ::testing::Test {
+class ProcurementMySqlTest : public SupplierDbTest {
  protected:
   ProcurementMySqlTest()
-      : pool_(database_.options()),
+      : SupplierDbTest(
+            absl::FromCivil(absl::CivilSecond(2024, 3, 1, 9, 0, 0), absl::UTCTimeZone())),
         supplier_repository_(pool_),
         contract_repository_(pool_),
         order_repository_(pool_),
         suppliers_(supplier_repository_, [this] { return now(); }),
         contracts_(contract_repository_, [this] { return now(); }),
-        orders_(order_repository_, [this] { return now(); }) {
-    call_.caller.team = "procurement";
-    call_.request_id = "req-1";
-    call_.deadline = absl::Now() + absl::Seconds(60);
-  }
-
-  void SetUp() override {
-    ASSERT_THAT(
-        common::ApplyMigrations(pool_, common::kCommonMigrationTrack, common::CommonMigrations()),
-        test_support::IsOk());
-    ASSERT_THAT(common::ApplyMigrations(pool_, "supplier_svc", SupplierMigrations()),
-                test_support::IsOk());
-  }
+        orders_(order_repository_, [this] { return now(); }) {}
 
   absl::Time now() const {
     absl::MutexLock lock(&clock_mutex_);
@@ -267,17 +257,13 @@ class ProcurementMySqlTest : public ::testing::Test {
     return actions;
   }
 
-  test_support::TestDatabase database_;
-  common::MySqlPool pool_;
   MySqlSupplierRepository supplier_repository_;
   MySqlContractRepository contract_repository_;
   MySqlPurchaseOrderRepository order_repository_;
-  mutable absl::Mutex clock_mutex_;
-  absl::Time now_ = absl::FromCivil(absl::CivilSecond(2024, 3, 1, 9, 0, 0), absl::UTCTimeZone());
+  mutable absl::Mutex clock_mutex_;  // guards now_
   SupplierService suppliers_;
   ContractService contracts_;
   PurchaseOrderService orders_;
-  common::CallContext call_;
 };
 
 }  // namespace crm::supplier

@@ -19,6 +19,7 @@
 #include "supplier_svc/repository/mysql_scorecard_repository.h"
 #include "supplier_svc/repository/mysql_supplier_repository.h"
 #include "tests/supplier_svc/mysql/procurement_test_data.h"
+#include "tests/supplier_svc/mysql/supplier_db_test.h"
 #include "tests/support/test_database.h"
 
 namespace crm::supplier {
@@ -39,26 +40,15 @@ crm::common::v1::Date MakeDate(int y, int m, int d) {
   return date;
 }
 
-class ScorecardMySqlTest : public ::testing::Test {
+class ScorecardMySqlTest : public SupplierDbTest {
  protected:
   ScorecardMySqlTest()
-      : pool_(database_.options()),
+      : SupplierDbTest(absl::FromUnixSeconds(1735689600)),
         supplier_repository_(pool_),
         suppliers_(supplier_repository_, [this] { return now_; }),
         repository_(pool_),
         service_(repository_, [this] { return now_; }),
-        data_(pool_, suppliers_, call_) {
-    call_.caller.team = "procurement";
-    call_.request_id = "req-1";
-    call_.deadline = absl::Now() + absl::Seconds(60);
-  }
-
-  void SetUp() override {
-    ASSERT_THAT(common::ApplyMigrations(pool_, common::kCommonMigrationTrack,
-                                        common::CommonMigrations()),
-                IsOk());
-    ASSERT_THAT(common::ApplyMigrations(pool_, "supplier_svc", SupplierMigrations()), IsOk());
-  }
+        data_(pool_, suppliers_, call_) {}
 
   void LoadDataset() {
     a_ = data_.Supplier(kUnicodeName, v1::SUPPLIER_CATEGORY_COMPONENT, "2020-01-01");
@@ -107,14 +97,10 @@ class ScorecardMySqlTest : public ::testing::Test {
   }
 
   const std::string kUnicodeName = "Acme 'Teile'; DROP TABLE x -- \xC3\xA4\xE2\x9C\x93";
-  test_support::TestDatabase database_;
-  common::MySqlPool pool_;
   MySqlSupplierRepository supplier_repository_;
-  absl::Time now_ = absl::FromUnixSeconds(1735689600);  // 2025-01-01
   SupplierService suppliers_;
   MySqlScorecardRepository repository_;
   ScorecardService service_;
-  common::CallContext call_;
   test_data::ProcurementData data_;
   int64_t a_ = 0, b_ = 0, c_ = 0;
 };

@@ -18,6 +18,7 @@
 #include "supplier_svc/handlers/supplier_services.h"
 #include "supplier_svc/repository/mysql_supplier_communication_repository.h"
 #include "supplier_svc/repository/mysql_supplier_repository.h"
+#include "tests/supplier_svc/mysql/supplier_db_test.h"
 #include "tests/support/test_database.h"
 
 namespace crm::supplier {
@@ -29,25 +30,14 @@ using ::testing::HasSubstr;
 
 std::string Message(const absl::Status& status) { return std::string(status.message()); }
 
-class SupplierCommunicationMySqlTest : public ::testing::Test {
+class SupplierCommunicationMySqlTest : public SupplierDbTest {
  protected:
   SupplierCommunicationMySqlTest()
-      : pool_(database_.options()),
+      : SupplierDbTest(absl::FromUnixSeconds(1710504000), absl::Seconds(30)),
         supplier_repository_(pool_),
         repository_(pool_),
         suppliers_(supplier_repository_, [this] { return now_; }),
-        service_(repository_, [this] { return now_; }) {
-    call_.caller.team = "procurement";
-    call_.request_id = "req-1";
-    call_.deadline = absl::Now() + absl::Seconds(30);
-  }
-
-  void SetUp() override {
-    ASSERT_THAT(
-        common::ApplyMigrations(pool_, common::kCommonMigrationTrack, common::CommonMigrations()),
-        IsOk());
-    ASSERT_THAT(common::ApplyMigrations(pool_, "supplier_svc", SupplierMigrations()), IsOk());
-  }
+        service_(repository_, [this] { return now_; }) {}
 
   std::string Supplier(const std::string& display_name) {
     v1::CreateSupplierRequest request;
@@ -132,14 +122,10 @@ class SupplierCommunicationMySqlTest : public ::testing::Test {
     return t;
   }
 
-  test_support::TestDatabase database_;
-  common::MySqlPool pool_;
   MySqlSupplierRepository supplier_repository_;
   MySqlSupplierCommunicationRepository repository_;
-  absl::Time now_ = absl::FromUnixSeconds(1710504000);  // 2024-03-15T12:00:00Z
   SupplierService suppliers_;
   SupplierCommunicationService service_;
-  common::CallContext call_;
 };
 
 TEST_F(SupplierCommunicationMySqlTest, CreateThenGetReturnsTheEntryVerbatim) {

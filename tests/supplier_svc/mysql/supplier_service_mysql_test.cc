@@ -16,6 +16,7 @@
 #include "supplier_svc/domain/supplier_service.h"
 #include "supplier_svc/handlers/supplier_services.h"
 #include "supplier_svc/repository/mysql_supplier_repository.h"
+#include "tests/supplier_svc/mysql/supplier_db_test.h"
 #include "tests/support/test_database.h"
 
 namespace crm::supplier {
@@ -25,28 +26,17 @@ using ::crm::test_support::IsOk;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class SupplierServiceMySqlTest : public ::testing::Test {
+class SupplierServiceMySqlTest : public SupplierDbTest {
  protected:
   SupplierServiceMySqlTest()
-      : pool_(database_.options()), repository_(pool_), service_(repository_, [this] {
-          return now_;
-        }) {
-    call_.caller.team = "procurement";
-    call_.request_id = "req-1";
-    call_.deadline = absl::Now() + absl::Seconds(30);
-  }
+      : SupplierDbTest(absl::FromUnixSeconds(1700000000), absl::Seconds(30)),
+        repository_(pool_),
+        service_(repository_, [this] { return now_; }) {}
 
-  void SetUp() override {
-    ASSERT_THAT(common::ApplyMigrations(pool_, common::kCommonMigrationTrack,
-                                        common::CommonMigrations()),
-                IsOk());
-    ASSERT_THAT(common::ApplyMigrations(pool_, "supplier_svc", SupplierMigrations()), IsOk());
-  }
-
-  v1::Supplier Create(const std::string& display_name, const std::string& domain = "",
-                      std::vector<v1::SupplierCategory> categories = {
-                          v1::SUPPLIER_CATEGORY_COMPONENT},
-                      const std::string& request_id = "") {
+  v1::Supplier Create(
+      const std::string& display_name, const std::string& domain = "",
+      std::vector<v1::SupplierCategory> categories = {v1::SUPPLIER_CATEGORY_COMPONENT},
+      const std::string& request_id = "") {
     v1::CreateSupplierRequest request;
     request.mutable_supplier()->set_display_name(display_name);
     request.mutable_supplier()->mutable_organization_key()->set_web_domain(domain);
@@ -95,12 +85,8 @@ class SupplierServiceMySqlTest : public ::testing::Test {
     return names;
   }
 
-  test_support::TestDatabase database_;
-  common::MySqlPool pool_;
   MySqlSupplierRepository repository_;
-  absl::Time now_ = absl::FromUnixSeconds(1700000000);  // 2023-11-14
   SupplierService service_;
-  common::CallContext call_;
 };
 
 TEST_F(SupplierServiceMySqlTest, CreateThenGetReturnsTheStoredSupplierVerbatim) {
