@@ -234,13 +234,11 @@ class MySqlCustomerStore final : public CustomerStore {
   }
 
   absl::StatusOr<StoredCustomer> InsertCustomer(const v1::Customer& customer) override {
-    std::string placeholders = "?";
-    for (int i = 1; i < kWrittenColumnCount; ++i) placeholders += ", ?";
     std::unique_ptr<sql::PreparedStatement> statement(connection_.prepareStatement(absl::StrCat(
         "INSERT INTO customers (kind, display_name, web_domain, tax_id, parent_id, email, phone, "
         "lifecycle_stage, stage_enter_time, tier, source_kind, account_manager, details, "
         "create_time, update_time, delete_time, version) VALUES (",
-        placeholders, ", 1)")));
+        common::Placeholders(kWrittenColumnCount), ", 1)")));
     std::istringstream details(DetailsBytes(customer));
     if (absl::Status bound = BindCustomer(*statement, customer, details); !bound.ok()) {
       return bound;
