@@ -124,7 +124,7 @@ absl::StatusOr<std::vector<StoredAuditEntry>> SelectAuditEntries(MySqlPool& pool
   absl::Status status = RunWithConnection(pool, deadline, [&](sql::Connection& c) {
     std::map<int64_t, size_t> index_by_id;
     {
-      std::unique_ptr<sql::ResultSet> rows = Query(c, query);
+      QueryResult rows = Query(c, query);
       while (rows->next()) {
         StoredAuditEntry& stored = entries.emplace_back();
         stored.id = rows->getInt64("id");
@@ -148,7 +148,7 @@ absl::StatusOr<std::vector<StoredAuditEntry>> SelectAuditEntries(MySqlPool& pool
         "SELECT audit_entry_id, field_path, old_value_json, new_value_json "
         "FROM audit_field_changes WHERE audit_entry_id IN (",
         Placeholders(index_by_id.size()), ") ORDER BY audit_entry_id, position");
-    std::unique_ptr<sql::ResultSet> rows = Query(c, changes);
+    QueryResult rows = Query(c, changes);
     while (rows->next()) {
       FieldChange& change =
           *entries[index_by_id[rows->getInt64("audit_entry_id")]].entry.add_field_changes();

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/mysql/statement_cache.h"
 
 namespace crm::common {
 namespace {
@@ -43,27 +45,26 @@ void RunBatched(sql::Connection& connection, std::string_view head, std::string_
   if (values_per_row == 0 || values.empty()) return;
   const size_t rows = values.size() / values_per_row;
   rows_per_statement = std::max<size_t>(1, rows_per_statement);
-  std::unique_ptr<sql::PreparedStatement> full;
+  std::optional<CachedStatement> full;
   for (size_t begin = 0, count = 0; begin < rows; begin += count) {
     // Up to rows_per_statement rows, fewer when their values would pass
     // kMaxStatementBytes (always at least one row).
     size_t bytes = 0;
     for (count = 0; count < rows_per_statement && begin + count < rows; ++count) {
-      const size_t row_bytes = RowBytes(values.data() + (begin + count) * values_per_row,
-                                        values_per_row);
+      const size_t row_bytes =
+          RowBytes(values.data() + (begin + count) * values_per_row, values_per_row);
       if (count > 0 && bytes + row_bytes > kMaxStatementBytes) break;
       bytes += row_bytes;
     }
-    std::unique_ptr<sql::PreparedStatement> partial;
+    std::optional<CachedStatement> partial;
     sql::PreparedStatement* statement = nullptr;
     if (count == rows_per_statement) {
-      if (full == nullptr) {
-        full.reset(connection.prepareStatement(StatementText(head, row, tail, count)));
-      }
-      statement = full.get();
+      if (!full.has_value())
+        full = PrepareCached(connection, StatementText(head, row, tail, count));
+      statement = &**full;
     } else {
-      partial.reset(connection.prepareStatement(StatementText(head, row, tail, count)));
-      statement = partial.get();
+      partial = PrepareCached(connection, StatementText(head, row, tail, count));
+      statement = &**partial;
     }
     BindValues(*statement, values.data() + begin * values_per_row, count * values_per_row);
     std::unique_ptr<sql::ResultSet> result(run(*statement));
@@ -99,9 +100,8 @@ void ExecuteBatched(sql::Connection& connection, std::string_view head, std::str
 }
 
 void QueryBatched(sql::Connection& connection, std::string_view head, std::string_view row,
-                  std::string_view tail, size_t values_per_row,
-                  const std::vector<SqlValue>& values, size_t rows_per_statement,
-                  absl::FunctionRef<void(sql::ResultSet&)> on_result) {
+                  std::string_view tail, size_t values_per_row, const std::vector<SqlValue>& values,
+                  size_t rows_per_statement, absl::FunctionRef<void(sql::ResultSet&)> on_result) {
   RunBatched(
       connection, head, row, tail, values_per_row, values, rows_per_statement,
       [](sql::PreparedStatement& statement) { return statement.executeQuery(); }, on_result);

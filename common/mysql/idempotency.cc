@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/base/sha256.h"
+#include "common/mysql/statement_cache.h"
 #include "common/mysql/transaction.h"
 
 namespace crm::common {
@@ -85,10 +86,11 @@ absl::Status ValidateKey(std::string_view method, std::string_view request_id) {
 // succeeds if the first one rolls back. False when the key was already taken.
 bool Claim(sql::Connection& connection, std::string_view method, std::string_view request_id,
            const std::string& fingerprint) {
-  std::unique_ptr<sql::PreparedStatement> insert(
-      connection.prepareStatement("INSERT INTO idempotency_records "
-                                  "(method, request_id, request_fingerprint, response, created_at) "
-                                  "VALUES (?, ?, ?, '', UTC_TIMESTAMP(6))"));
+  CachedStatement insert =
+      PrepareCached(connection,
+                    "INSERT INTO idempotency_records "
+                    "(method, request_id, request_fingerprint, response, created_at) "
+                    "VALUES (?, ?, ?, '', UTC_TIMESTAMP(6))");
   insert->setString(1, std::string(method));
   insert->setString(2, std::string(request_id));
   insert->setString(3, fingerprint);
@@ -103,8 +105,9 @@ bool Claim(sql::Connection& connection, std::string_view method, std::string_vie
 
 void StoreResponse(sql::Connection& connection, std::string_view method,
                    std::string_view request_id, const std::string& response) {
-  std::unique_ptr<sql::PreparedStatement> update(connection.prepareStatement(
-      "UPDATE idempotency_records SET response = ? WHERE method = ? AND request_id = ?"));
+  CachedStatement update = PrepareCached(
+      connection,
+      "UPDATE idempotency_records SET response = ? WHERE method = ? AND request_id = ?");
   std::istringstream response_stream(response);
   update->setBlob(1, &response_stream);
   update->setString(2, std::string(method));
@@ -120,9 +123,10 @@ struct StoredRecord {
 std::optional<StoredRecord> ReadStored(sql::Connection& connection, std::string_view method,
                                        std::string_view request_id) {
   // A locking read sees the latest committed row, whatever the snapshot.
-  std::unique_ptr<sql::PreparedStatement> select(
-      connection.prepareStatement("SELECT request_fingerprint, response FROM idempotency_records "
-                                  "WHERE method = ? AND request_id = ? LOCK IN SHARE MODE"));
+  CachedStatement select =
+      PrepareCached(connection,
+                    "SELECT request_fingerprint, response FROM idempotency_records "
+                    "WHERE method = ? AND request_id = ? LOCK IN SHARE MODE");
   select->setString(1, std::string(method));
   select->setString(2, std::string(request_id));
   std::unique_ptr<sql::ResultSet> row(select->executeQuery());

@@ -14,6 +14,7 @@
 #include "common/base/logging.h"
 #include "common/mysql/driver.h"
 #include "common/mysql/sql_error.h"
+#include "common/mysql/statement_cache.h"
 
 namespace crm::common {
 namespace {
@@ -175,6 +176,8 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> MySqlPool::Connect(absl::Time d
     std::unique_ptr<sql::Statement> statement(connection->createStatement());
     statement->execute("SET time_zone = '+00:00'");
     statement->execute("SET NAMES utf8mb4");
+    connection = std::make_unique<StatementCachingConnection>(
+        std::move(connection), static_cast<size_t>(std::max(0, options_.statement_cache_size)));
   } catch (const sql::SQLException& e) {
     return SqlErrorToStatus(e, "connect to the database");
   }

@@ -30,7 +30,7 @@ template <typename Read>
 absl::StatusOr<std::vector<RowOf<Read>>> QueryRows(sql::Connection& connection,
                                                    const SqlQuery& query, Read&& read) {
   std::vector<RowOf<Read>> result;
-  std::unique_ptr<sql::ResultSet> rows = Query(connection, query);
+  QueryResult rows = Query(connection, query);
   while (rows->next()) {
     absl::StatusOr<RowOf<Read>> row = read(*rows);
     if (!row.ok()) return row.status();
@@ -43,8 +43,8 @@ absl::StatusOr<std::vector<RowOf<Read>>> QueryRows(sql::Connection& connection,
 // there is none; `read`'s error passes through. Throws sql::SQLException.
 template <typename Read>
 absl::StatusOr<std::optional<RowOf<Read>>> QueryOptionalRow(sql::Connection& connection,
-                                                             const SqlQuery& query, Read&& read) {
-  std::unique_ptr<sql::ResultSet> rows = Query(connection, query);
+                                                            const SqlQuery& query, Read&& read) {
+  QueryResult rows = Query(connection, query);
   if (!rows->next()) return std::nullopt;
   absl::StatusOr<RowOf<Read>> row = read(*rows);
   if (!row.ok()) return row.status();

@@ -4,8 +4,8 @@
 
 namespace crm::common {
 
-std::unique_ptr<sql::PreparedStatement> Prepare(sql::Connection& connection, const SqlQuery& query) {
-  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(query.text));
+CachedStatement Prepare(sql::Connection& connection, const SqlQuery& query) {
+  CachedStatement statement = PrepareCached(connection, query.text);
   for (size_t i = 0; i < query.params.size(); ++i) {
     const unsigned int index = static_cast<unsigned int>(i + 1);
     if (const int64_t* number = std::get_if<int64_t>(&query.params[i])) {
@@ -20,18 +20,18 @@ std::unique_ptr<sql::PreparedStatement> Prepare(sql::Connection& connection, con
 }
 
 int64_t Execute(sql::Connection& connection, const SqlQuery& query) {
-  std::unique_ptr<sql::PreparedStatement> statement = Prepare(connection, query);
+  CachedStatement statement = Prepare(connection, query);
   return statement->executeUpdate();
 }
 
-std::unique_ptr<sql::ResultSet> Query(sql::Connection& connection, const SqlQuery& query) {
-  std::unique_ptr<sql::PreparedStatement> statement = Prepare(connection, query);
-  return std::unique_ptr<sql::ResultSet>(statement->executeQuery());
+QueryResult Query(sql::Connection& connection, const SqlQuery& query) {
+  CachedStatement statement = Prepare(connection, query);
+  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+  return QueryResult(std::move(statement), std::move(rows));
 }
 
 int64_t LastInsertId(sql::Connection& connection) {
-  std::unique_ptr<sql::PreparedStatement> statement(
-      connection.prepareStatement("SELECT LAST_INSERT_ID()"));
+  CachedStatement statement = PrepareCached(connection, "SELECT LAST_INSERT_ID()");
   std::unique_ptr<sql::ResultSet> row(statement->executeQuery());
   row->next();
   return row->getInt64(1);

@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/api/filter_fields.h"
+#include "common/mysql/statement_cache.h"
 
 namespace crm::common {
 
@@ -40,14 +41,29 @@ struct SqlQuery {
   }
 };
 
-// Prepares `query` on `connection` and binds its values.
-std::unique_ptr<sql::PreparedStatement> Prepare(sql::Connection& connection, const SqlQuery& query);
+// The rows of a query. Keeps its statement checked out until destroyed.
+class QueryResult {
+ public:
+  QueryResult(CachedStatement statement, std::unique_ptr<sql::ResultSet> rows)
+      : statement_(std::move(statement)), rows_(std::move(rows)) {}
+
+  sql::ResultSet& operator*() const { return *rows_; }
+  sql::ResultSet* operator->() const { return rows_.get(); }
+
+ private:
+  CachedStatement statement_;
+  std::unique_ptr<sql::ResultSet> rows_;  // destroyed before its statement
+};
+
+// Prepares `query` on `connection` (reusing a cached statement with the same
+// text, see statement_cache.h) and binds its values.
+CachedStatement Prepare(sql::Connection& connection, const SqlQuery& query);
 
 // Runs a statement with no result set; returns the affected row count.
 int64_t Execute(sql::Connection& connection, const SqlQuery& query);
 
 // Runs a query and returns its result set.
-std::unique_ptr<sql::ResultSet> Query(sql::Connection& connection, const SqlQuery& query);
+QueryResult Query(sql::Connection& connection, const SqlQuery& query);
 
 // LAST_INSERT_ID() of `connection`.
 int64_t LastInsertId(sql::Connection& connection);

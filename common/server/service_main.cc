@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/base/logging.h"
+#include "common/base/mutex_checks.h"
 #include "common/server/auth.h"
 #include "common/server/db_pool_metrics.h"
 #include "common/server/health.h"
@@ -58,6 +59,7 @@ int StartupFailure(int code, std::string_view what, const absl::Status& status) 
 }  // namespace
 
 int RunService(const ServiceDefinition& definition, int argc, char** argv) {
+  DisableMutexDeadlockDetection();
   // First, before anything starts a thread: they must all inherit the
   // blocked signal mask.
   ShutdownSignal shutdown_signal;

@@ -17,7 +17,7 @@ absl::Status StoreStageMove(sql::Connection& connection, const StageMove& move) 
   common::SqlQuery select;
   select.Add("SELECT stage_enter_time FROM customers WHERE id = ? AND lifecycle_stage = ?",
              {move.customer_id, int64_t{move.from}});
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, select);
+  common::QueryResult row = common::Query(connection, select);
   if (!row->next()) {
     return absl::AbortedError(
         absl::StrCat(name, " changed lifecycle stage concurrently; re-read and retry"));

@@ -183,7 +183,7 @@ absl::StatusOr<std::optional<StoredCustomer>> SelectCustomer(sql::Connection& co
   query.Add(absl::StrCat("SELECT ", kCustomerColumns, " FROM customers c WHERE c.id = ?",
                          for_update ? " FOR UPDATE" : ""),
             {id});
-  std::unique_ptr<sql::PreparedStatement> statement = Prepare(connection, query);
+  common::CachedStatement statement = Prepare(connection, query);
   std::unique_ptr<sql::ResultSet> row(statement->executeQuery());
   if (!row->next()) return std::nullopt;
   absl::StatusOr<StoredCustomer> customer = ReadCustomer(*row);
@@ -234,11 +234,14 @@ class MySqlCustomerStore final : public CustomerStore {
   }
 
   absl::StatusOr<StoredCustomer> InsertCustomer(const v1::Customer& customer) override {
-    std::unique_ptr<sql::PreparedStatement> statement(connection_.prepareStatement(absl::StrCat(
-        "INSERT INTO customers (kind, display_name, web_domain, tax_id, parent_id, email, phone, "
-        "lifecycle_stage, stage_enter_time, tier, source_kind, account_manager, details, "
-        "create_time, update_time, delete_time, version) VALUES (",
-        common::Placeholders(kWrittenColumnCount), ", 1)")));
+    common::CachedStatement statement = common::PrepareCached(
+        connection_,
+        absl::StrCat(
+            "INSERT INTO customers (kind, display_name, web_domain, tax_id, parent_id, email, "
+            "phone, "
+            "lifecycle_stage, stage_enter_time, tier, source_kind, account_manager, details, "
+            "create_time, update_time, delete_time, version) VALUES (",
+            common::Placeholders(kWrittenColumnCount), ", 1)"));
     std::istringstream details(DetailsBytes(customer));
     if (absl::Status bound = BindCustomer(*statement, customer, details); !bound.ok()) {
       return bound;
@@ -252,9 +255,9 @@ class MySqlCustomerStore final : public CustomerStore {
     absl::StatusOr<int64_t> id = common::ParseResourceId("customer.name", customer.name(),
                                                          "customers");
     if (!id.ok()) return id.status();
-    std::unique_ptr<sql::PreparedStatement> statement(connection_.prepareStatement(
-        absl::StrCat("UPDATE customers SET ", kWrittenColumns,
-                     ", version = version + 1 WHERE id = ? AND version = ?")));
+    common::CachedStatement statement = common::PrepareCached(
+        connection_, absl::StrCat("UPDATE customers SET ", kWrittenColumns,
+                                  ", version = version + 1 WHERE id = ? AND version = ?"));
     std::istringstream details(DetailsBytes(customer));
     if (absl::Status bound = BindCustomer(*statement, customer, details); !bound.ok()) {
       return bound;
@@ -270,9 +273,10 @@ class MySqlCustomerStore final : public CustomerStore {
 
   absl::StatusOr<StoredTransition> InsertTransition(
       int64_t customer_id, const v1::LifecycleTransition& transition) override {
-    std::unique_ptr<sql::PreparedStatement> statement(connection_.prepareStatement(
+    common::CachedStatement statement = common::PrepareCached(
+        connection_,
         "INSERT INTO lifecycle_transitions (customer_id, from_stage, to_stage, transition_time, "
-        "actor, reason, automatic) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        "actor, reason, automatic) VALUES (?, ?, ?, ?, ?, ?, ?)");
     statement->setInt64(1, customer_id);
     statement->setInt(2, transition.from_stage());
     statement->setInt(3, transition.to_stage());
@@ -367,7 +371,7 @@ class MySqlCustomerStore final : public CustomerStore {
       query.text = absl::StrCat("SELECT id FROM customers WHERE delete_time IS NULL AND id IN (",
                                 common::Placeholders(end - begin), ") LOCK IN SHARE MODE");
       for (size_t i = begin; i < end; ++i) query.params.emplace_back(ids[i]);
-      std::unique_ptr<sql::PreparedStatement> statement = Prepare(connection_, query);
+      common::CachedStatement statement = Prepare(connection_, query);
       std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
       while (rows->next()) live.insert(rows->getInt64(1));
     }
@@ -379,7 +383,7 @@ class MySqlCustomerStore final : public CustomerStore {
     query.Add(
         "SELECT id, conditions FROM duplicate_rules WHERE delete_time IS NULL AND enabled "
         "ORDER BY id");
-    std::unique_ptr<sql::PreparedStatement> statement = Prepare(connection_, query);
+    common::CachedStatement statement = Prepare(connection_, query);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     std::vector<v1::DuplicateRule> rules;
     while (rows->next()) {
@@ -400,7 +404,7 @@ class MySqlCustomerStore final : public CustomerStore {
     query.Add(absl::StrCat("SELECT id, display_name, email, phone, web_domain, tax_id",
                            with_postal_address ? ", details" : "",
                            " FROM customers WHERE delete_time IS NULL ORDER BY id"));
-    std::unique_ptr<sql::PreparedStatement> statement = Prepare(connection_, query);
+    common::CachedStatement statement = Prepare(connection_, query);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     v1::Customer customer;
     while (rows->next()) {
@@ -472,7 +476,7 @@ class MySqlCustomerStore final : public CustomerStore {
       query.text = absl::StrCat("SELECT ", column, ", id FROM customers WHERE ", column, " IN (",
                                 common::Placeholders(end - begin), ")");
       for (size_t i = begin; i < end; ++i) query.params.emplace_back(values[i]);
-      std::unique_ptr<sql::PreparedStatement> statement = Prepare(connection_, query);
+      common::CachedStatement statement = Prepare(connection_, query);
       std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
       while (rows->next()) found[std::string(rows->getString(1))] = rows->getInt64(2);
     }
@@ -484,7 +488,7 @@ class MySqlCustomerStore final : public CustomerStore {
     SqlQuery query;
     query.Add(absl::StrCat("SELECT id FROM customers WHERE ", column, " = ? AND id <> ? LIMIT 1"),
               {std::string(value), except_id});
-    std::unique_ptr<sql::PreparedStatement> statement = Prepare(connection_, query);
+    common::CachedStatement statement = Prepare(connection_, query);
     std::unique_ptr<sql::ResultSet> row(statement->executeQuery());
     if (!row->next()) return std::nullopt;
     return row->getInt64(1);
@@ -558,7 +562,7 @@ absl::StatusOr<std::vector<StoredCustomer>> MySqlCustomerRepository::ListCustome
 
   std::vector<StoredCustomer> customers;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::PreparedStatement> statement = Prepare(c, query);
+    common::CachedStatement statement = Prepare(c, query);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     while (rows->next()) {
       absl::StatusOr<StoredCustomer> customer = ReadCustomer(*rows);
@@ -584,7 +588,7 @@ absl::StatusOr<std::vector<StoredTransition>> MySqlCustomerRepository::ListTrans
 
   std::vector<StoredTransition> transitions;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::PreparedStatement> statement = Prepare(c, query);
+    common::CachedStatement statement = Prepare(c, query);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     while (rows->next()) {
       absl::StatusOr<StoredTransition> transition = ReadTransition(*rows);
@@ -631,7 +635,7 @@ absl::StatusOr<std::vector<v1::LifecycleFunnelStage>> MySqlCustomerRepository::C
     by_stage[stage].set_stage(static_cast<v1::LifecycleStage>(stage));
   }
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::PreparedStatement> statement = Prepare(c, query);
+    common::CachedStatement statement = Prepare(c, query);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     while (rows->next()) {
       auto found = by_stage.find(rows->getInt("stage"));
@@ -687,7 +691,7 @@ absl::StatusOr<v1::CustomerSummary> MySqlCustomerRepository::ComputeSummary(
   v1::CustomerSummary summary;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
     {
-      std::unique_ptr<sql::PreparedStatement> statement = Prepare(c, counts);
+      common::CachedStatement statement = Prepare(c, counts);
       std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
       while (rows->next()) {
         const int64_t count = rows->getInt64("customers");
@@ -696,7 +700,7 @@ absl::StatusOr<v1::CustomerSummary> MySqlCustomerRepository::ComputeSummary(
         by_tier[rows->getInt("tier")] += count;
       }
     }
-    std::unique_ptr<sql::PreparedStatement> statement = Prepare(c, revenue);
+    common::CachedStatement statement = Prepare(c, revenue);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     while (rows->next()) {
       crm::common::v1::Money& amount = *summary.add_revenue_amounts();

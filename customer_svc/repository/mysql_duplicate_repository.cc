@@ -80,7 +80,7 @@ absl::StatusOr<StoredDuplicateRule> ReadRule(const sql::ResultSet& row) {
 absl::StatusOr<std::vector<StoredDuplicateRule>> ReadRules(sql::Connection& connection,
                                                            const SqlQuery& query) {
   std::vector<StoredDuplicateRule> rules;
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
+  common::QueryResult rows = common::Query(connection, query);
   while (rows->next()) {
     absl::StatusOr<StoredDuplicateRule> rule = ReadRule(*rows);
     if (!rule.ok()) return rule.status();
@@ -170,7 +170,7 @@ absl::StatusOr<std::vector<StoredMerge>> ReadMerges(sql::Connection& connection,
   std::vector<StoredMerge> merges;
   std::map<int64_t, size_t> index_by_id;
   {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
+    common::QueryResult rows = common::Query(connection, query);
     while (rows->next()) {
       absl::StatusOr<StoredMerge> merge = ReadMerge(*rows);
       if (!merge.ok()) return merge.status();
@@ -185,7 +185,7 @@ absl::StatusOr<std::vector<StoredMerge>> ReadMerges(sql::Connection& connection,
       "WHERE merge_id IN (",
       common::Placeholders(index_by_id.size()), ") ORDER BY merge_id, position");
   for (const auto& [id, index] : index_by_id) members.params.emplace_back(id);
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, members);
+  common::QueryResult rows = common::Query(connection, members);
   while (rows->next()) {
     StoredMerge& merge = merges[index_by_id[rows->getInt64("merge_id")]];
     MergeMember& member = merge.members.emplace_back();
@@ -316,7 +316,7 @@ class MySqlDuplicateStore final : public DuplicateStore {
                                 Quoted(child.customer_column), " IN ");
       AddIdList(count, merged_ids);
       ExcludeParticipants(count, child, survivor_id, merged_ids);
-      std::unique_ptr<sql::ResultSet> row = common::Query(connection_, count);
+      common::QueryResult row = common::Query(connection_, count);
       row->next();
       counts.emplace_back(child.collection, row->getInt64(1));
     }
@@ -412,7 +412,7 @@ class MySqlDuplicateStore final : public DuplicateStore {
         {merge_id});
     std::vector<std::pair<const MergeChildColumn*, int64_t>> groups;
     {
-      std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, journaled);
+      common::QueryResult rows = common::Query(connection_, journaled);
       while (rows->next()) {
         const std::string table = common::ReadString(*rows, "table_name");
         const std::string column = common::ReadString(*rows, "column_name");
@@ -647,7 +647,7 @@ absl::StatusOr<std::vector<std::vector<int64_t>>> MySqlDuplicateRepository::Find
 
   std::vector<std::vector<int64_t>> found;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
+    common::QueryResult rows = common::Query(c, query);
     while (rows->next()) {
       std::vector<int64_t>& group = found.emplace_back();
       for (absl::string_view text : absl::StrSplit(common::ReadString(*rows, "ids"), ',')) {
@@ -687,7 +687,7 @@ absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> MySqlDuplicateRepositor
   query.Add(" ORDER BY a, b");
   std::vector<std::pair<int64_t, int64_t>> pairs;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
+    common::QueryResult rows = common::Query(c, query);
     while (rows->next()) pairs.emplace_back(rows->getInt64("a"), rows->getInt64("b"));
     return absl::OkStatus();
   });

@@ -125,7 +125,7 @@ absl::StatusOr<std::optional<StoredEmployee>> SelectEmployee(sql::Connection& co
 absl::StatusOr<std::vector<StoredAssignment>> SelectAssignments(sql::Connection& connection,
                                                                 const SqlQuery& query) {
   std::vector<StoredAssignment> assignments;
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
+  common::QueryResult rows = common::Query(connection, query);
   while (rows->next()) {
     absl::StatusOr<StoredAssignment> assignment = ReadAssignment(*rows);
     if (!assignment.ok()) return assignment.status();
@@ -184,7 +184,7 @@ class MySqlEmployeeStore final : public EmployeeStore {
     SqlQuery query;
     query.Add("SELECT id FROM employees WHERE live_email = ? AND id <> ? LIMIT 1",
               {std::string(email), except_id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
+    common::QueryResult row = common::Query(connection_, query);
     if (!row->next()) return std::nullopt;
     return row->getInt64(1);
   }
@@ -219,7 +219,7 @@ class MySqlEmployeeStore final : public EmployeeStore {
     query.Add(
         "SELECT COUNT(*) FROM customer_assignments WHERE employee_id = ? AND end_time IS NULL",
         {employee_id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
+    common::QueryResult row = common::Query(connection_, query);
     row->next();
     return row->getInt64(1);
   }
@@ -230,7 +230,7 @@ class MySqlEmployeeStore final : public EmployeeStore {
         "SELECT id, lifecycle_stage, account_manager, delete_time IS NOT NULL AS deleted "
         "FROM customers WHERE id = ? FOR UPDATE",
         {id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
+    common::QueryResult row = common::Query(connection_, query);
     if (!row->next()) return std::nullopt;
     AssignableCustomer customer;
     customer.id = row->getInt64("id");
@@ -260,7 +260,7 @@ class MySqlEmployeeStore final : public EmployeeStore {
         "account_manager = '' ORDER BY id FOR UPDATE",
         {int64_t{v1::LIFECYCLE_STAGE_LEAD}});
     std::vector<int64_t> ids;
-    std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, query);
+    common::QueryResult rows = common::Query(connection_, query);
     while (rows->next()) ids.push_back(rows->getInt64(1));
     return ids;
   }
@@ -330,7 +330,7 @@ class MySqlEmployeeStore final : public EmployeeStore {
     std::vector<WorkloadCounts> result;
     std::map<std::string, size_t> index_by_manager;
     {
-      std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, query);
+      common::QueryResult rows = common::Query(connection_, query);
       while (rows->next()) {
         WorkloadCounts& counts = result.emplace_back();
         counts.employee_id = rows->getInt64("id");
@@ -349,7 +349,7 @@ class MySqlEmployeeStore final : public EmployeeStore {
         common::Placeholders(index_by_manager.size()),
         ") GROUP BY account_manager LOCK IN SHARE MODE");
     for (const auto& [manager, index] : index_by_manager) accounts.params.emplace_back(manager);
-    std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, accounts);
+    common::QueryResult rows = common::Query(connection_, accounts);
     while (rows->next()) {
       auto found = index_by_manager.find(common::ReadString(*rows, "account_manager"));
       if (found == index_by_manager.end()) continue;
@@ -460,7 +460,7 @@ absl::StatusOr<std::optional<WorkloadCounts>> MySqlEmployeeRepository::GetWorklo
   query.Add(" AND e.id = ? GROUP BY e.id, e.max_accounts", {employee_id});
   std::optional<WorkloadCounts> result;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> row = common::Query(c, query);
+    common::QueryResult row = common::Query(c, query);
     if (row->next()) result = ReadWorkload(*row);
     return absl::OkStatus();
   });
@@ -484,7 +484,7 @@ absl::StatusOr<std::vector<WorkloadCounts>> MySqlEmployeeRepository::ListWorkloa
   query.Add(" ORDER BY w.utilization, w.account_count, w.id LIMIT ?", {int64_t{list.limit}});
   std::vector<WorkloadCounts> result;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
+    common::QueryResult rows = common::Query(c, query);
     while (rows->next()) result.push_back(ReadWorkload(*rows));
     return absl::OkStatus();
   });

@@ -217,7 +217,7 @@ absl::StatusOr<std::vector<EnpsTally>> MySqlEnpsRepository::ListTallies(absl::Ti
       {survey_id});
   std::vector<EnpsTally> tallies;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
+    common::QueryResult rows = common::Query(c, query);
     while (rows->next()) {
       EnpsTally& tally = tallies.emplace_back();
       tally.team = common::ReadString(*rows, "team");

@@ -187,7 +187,7 @@ absl::StatusOr<FeedbackCounts> MySqlFeedbackRepository::CountFeedback(
   common::AddConditions(query, summary.conditions, &FeedbackColumnSql);
   FeedbackCounts counts;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> row = common::Query(c, query);
+    common::QueryResult row = common::Query(c, query);
     if (!row->next()) return absl::OkStatus();
     counts.nps_responses = row->getInt64("nps_responses");
     counts.promoters = row->getInt64("promoters");

@@ -143,7 +143,7 @@ class MySqlInsightStore final : public InsightStore {
         {int64_t{v1::LIFECYCLE_STAGE_ACTIVE}, int64_t{v1::LIFECYCLE_STAGE_WON_BACK}, Time(cutoff)});
     std::vector<InactiveCustomer> candidates;
     {
-      std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, query);
+      common::QueryResult rows = common::Query(connection_, query);
       while (rows->next()) {
         InactiveCustomer customer;
         customer.id = rows->getInt64("id");
@@ -163,7 +163,7 @@ class MySqlInsightStore final : public InsightStore {
                      common::Placeholders(candidates.size()), ") FOR UPDATE"));
     for (const InactiveCustomer& customer : candidates) lock.params.push_back(customer.id);
     std::vector<InactiveCustomer> locked;
-    std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, lock);
+    common::QueryResult rows = common::Query(connection_, lock);
     std::vector<std::pair<int64_t, int>> stages;
     while (rows->next()) stages.emplace_back(rows->getInt64("id"), rows->getInt("lifecycle_stage"));
     for (const InactiveCustomer& customer : candidates) {
@@ -213,7 +213,7 @@ absl::StatusOr<std::optional<CustomerBasics>> MySqlInsightRepository::GetCustome
     query.Add(
         "SELECT id, lifecycle_stage, account_manager, delete_time FROM customers WHERE id = ?",
         {id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(c, query);
+    common::QueryResult row = common::Query(c, query);
     if (!row->next()) return absl::OkStatus();
     CustomerBasics basics;
     basics.id = row->getInt64("id");
@@ -247,7 +247,7 @@ absl::StatusOr<std::vector<RfmRow>> MySqlInsightRepository::ListRfm(absl::Time d
             {int64_t{list.limit}});
   std::vector<RfmRow> rows;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> result = common::Query(c, query);
+    common::QueryResult result = common::Query(c, query);
     while (result->next()) {
       RfmRow row;
       row.customer_id = result->getInt64("customer_id");
@@ -276,7 +276,7 @@ absl::StatusOr<std::vector<SegmentCount>> MySqlInsightRepository::CountSegments(
   query.Add(" SELECT segment, COUNT(*) AS n FROM segmented GROUP BY segment ORDER BY segment");
   std::vector<SegmentCount> counts;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> result = common::Query(c, query);
+    common::QueryResult result = common::Query(c, query);
     while (result->next()) {
       counts.push_back(
           {static_cast<v1::RfmSegment>(result->getInt("segment")), result->getInt64("n")});
@@ -335,7 +335,7 @@ absl::StatusOr<HealthInputs> MySqlInsightRepository::GetHealthInputs(absl::Time 
       {customer_id, t_180, t_now});
   HealthInputs inputs;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> row = common::Query(c, query);
+    common::QueryResult row = common::Query(c, query);
     if (!row->next()) return absl::InternalError("health inputs query returned no row");
     if (!row->isNull("last_purchase")) {
       absl::StatusOr<absl::Time> last = ReadTime(*row, "last_purchase");
@@ -365,7 +365,7 @@ absl::StatusOr<std::optional<absl::Time>> MySqlInsightRepository::GetLastFeedbac
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
     SqlQuery query;
     query.Add("SELECT MAX(respond_time) AS t FROM feedback WHERE customer_id = ?", {customer_id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(c, query);
+    common::QueryResult row = common::Query(c, query);
     if (row->next() && !row->isNull("t")) {
       absl::StatusOr<absl::Time> time = ReadTime(*row, "t");
       if (!time.ok()) return time.status();
@@ -389,7 +389,7 @@ absl::StatusOr<CoPurchaseStats> MySqlInsightRepository::GetCoPurchaseStats(absl:
     {
       SqlQuery total;
       total.Add(absl::StrCat(baskets, " SELECT COUNT(DISTINCT customer_id) AS n FROM baskets"));
-      std::unique_ptr<sql::ResultSet> row = common::Query(c, total);
+      common::QueryResult row = common::Query(c, total);
       if (row->next()) stats.baskets = row->getInt64("n");
     }
     {
@@ -397,7 +397,7 @@ absl::StatusOr<CoPurchaseStats> MySqlInsightRepository::GetCoPurchaseStats(absl:
       owned.Add(
           absl::StrCat(baskets, " SELECT sku FROM baskets WHERE customer_id = ? ORDER BY sku"),
           {customer_id});
-      std::unique_ptr<sql::ResultSet> rows = common::Query(c, owned);
+      common::QueryResult rows = common::Query(c, owned);
       while (rows->next()) stats.owned_skus.push_back(common::ReadString(*rows, "sku"));
     }
     SqlQuery pairs;
@@ -415,7 +415,7 @@ absl::StatusOr<CoPurchaseStats> MySqlInsightRepository::GetCoPurchaseStats(absl:
                      " WHERE y.sku NOT IN (SELECT sku FROM owned)"
                      " GROUP BY x.sku, y.sku ORDER BY x.sku, y.sku"),
         {customer_id});
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, pairs);
+    common::QueryResult rows = common::Query(c, pairs);
     while (rows->next()) {
       CoPurchase pair;
       pair.antecedent = common::ReadString(*rows, "antecedent");

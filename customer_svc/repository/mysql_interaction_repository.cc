@@ -185,8 +185,9 @@ class MySqlInteractionStore final : public InteractionStore {
 
   absl::StatusOr<StoredInteraction> InsertInteraction(int64_t customer_id,
                                                       const v1::Interaction& interaction) override {
-    std::unique_ptr<sql::PreparedStatement> statement(connection_.prepareStatement(absl::StrCat(
-        "INSERT INTO interactions SET ", kWrittenColumns, ", customer_id = ?, version = 1")));
+    common::CachedStatement statement = common::PrepareCached(
+        connection_, absl::StrCat("INSERT INTO interactions SET ", kWrittenColumns,
+                                  ", customer_id = ?, version = 1"));
     std::istringstream details(DetailsBytes(interaction));
     BindInteraction(*statement, interaction, details);
     statement->setInt64(kWrittenColumnCount + 1, customer_id);
@@ -199,9 +200,10 @@ class MySqlInteractionStore final : public InteractionStore {
   absl::StatusOr<StoredInteraction> UpdateInteraction(int64_t customer_id, int64_t id,
                                                       const v1::Interaction& interaction,
                                                       int64_t expected_version) override {
-    std::unique_ptr<sql::PreparedStatement> statement(connection_.prepareStatement(
+    common::CachedStatement statement = common::PrepareCached(
+        connection_,
         absl::StrCat("UPDATE interactions SET ", kWrittenColumns,
-                     ", version = version + 1 WHERE id = ? AND customer_id = ? AND version = ?")));
+                     ", version = version + 1 WHERE id = ? AND customer_id = ? AND version = ?"));
     std::istringstream details(DetailsBytes(interaction));
     BindInteraction(*statement, interaction, details);
     statement->setInt64(kWrittenColumnCount + 1, id);

@@ -61,7 +61,7 @@ absl::StatusOr<v1::LoyaltyBalance> SelectBalance(sql::Connection& connection, in
       "CAST(COALESCE(SUM(IF(points < 0, -points, 0)), 0) AS SIGNED) AS redeemed, "
       "MAX(create_time) AS update_time FROM loyalty_transactions WHERE customer_id = ?",
       {customer_id});
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
+  common::QueryResult row = common::Query(connection, query);
   v1::LoyaltyBalance balance;
   balance.set_customer(common::FormatResourceName("customers", customer_id));
   if (!row->next()) return balance;
@@ -83,7 +83,7 @@ absl::StatusOr<std::optional<LoyaltyCustomer>> SelectCustomer(sql::Connection& c
       absl::StrCat("SELECT id, delete_time IS NOT NULL AS deleted FROM customers WHERE id = ?",
                    for_update ? " FOR UPDATE" : ""),
       {customer_id});
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
+  common::QueryResult row = common::Query(connection, query);
   if (!row->next()) return std::nullopt;
   return LoyaltyCustomer{row->getInt64("id"), row->getBoolean("deleted")};
 }

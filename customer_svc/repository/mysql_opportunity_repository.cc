@@ -197,7 +197,7 @@ absl::StatusOr<CustomerPresence> SelectCustomerPresence(sql::Connection& connect
   query.Add(absl::StrCat("SELECT delete_time IS NULL AS live FROM customers WHERE id = ?",
                          lock ? " LOCK IN SHARE MODE" : ""),
             {customer_id});
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
+  common::QueryResult row = common::Query(connection, query);
   if (!row->next()) return CustomerPresence::kMissing;
   return row->getInt("live") == 1 ? CustomerPresence::kLive : CustomerPresence::kDeleted;
 }
@@ -254,7 +254,7 @@ class MySqlOpportunityStore final : public OpportunityStore {
     if (open_only) {
       query.Add(" AND delete_time IS NULL AND state = ?", {int64_t{v1::OPPORTUNITY_STATE_OPEN}});
     }
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
+    common::QueryResult row = common::Query(connection_, query);
     row->next();
     return row->getInt64(1);
   }
@@ -351,7 +351,7 @@ class MySqlOpportunityStore final : public OpportunityStore {
     query.Add(
         absl::StrCat("SELECT id FROM pipeline_stages WHERE ", column, " = ? AND id <> ? LIMIT 1"),
         {std::move(value), except_id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
+    common::QueryResult row = common::Query(connection_, query);
     if (!row->next()) return std::nullopt;
     return row->getInt64(1);
   }
@@ -499,7 +499,7 @@ absl::StatusOr<std::vector<v1::ForecastBucket>> MySqlOpportunityRepository::Comp
       absl::StrCat(" GROUP BY ", group, ", o.currency_code ORDER BY ", order, ", o.currency_code"));
   std::vector<v1::ForecastBucket> buckets;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
+    common::QueryResult rows = common::Query(c, query);
     while (rows->next()) {
       v1::ForecastBucket& bucket = buckets.emplace_back();
       const std::string key = common::ReadString(*rows, "group_key");

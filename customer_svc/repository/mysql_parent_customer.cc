@@ -15,7 +15,7 @@ std::optional<ParentCustomer> SelectParentCustomer(sql::Connection& connection, 
                   "LOCK IN SHARE MODE"
                 : "SELECT tier, delete_time IS NOT NULL AS deleted FROM customers WHERE id = ?",
             {customer_id});
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
+  common::QueryResult row = common::Query(connection, query);
   if (!row->next()) return std::nullopt;
   ParentCustomer parent;
   parent.tier = static_cast<v1::Tier>(row->getInt("tier"));

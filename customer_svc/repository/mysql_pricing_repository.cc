@@ -227,7 +227,7 @@ class MySqlPricingTable final : public PricingTable<Resource> {
   }
 
   absl::StatusOr<std::vector<Row>> Select(const SqlQuery& query) {
-    std::unique_ptr<sql::ResultSet> result = common::Query(connection_, query);
+    common::QueryResult result = common::Query(connection_, query);
     std::vector<Row> rows;
     while (result->next()) {
       absl::StatusOr<Row> row = ReadRow(*result);
@@ -391,7 +391,7 @@ class MySqlPricingStore final : public PricingStore {
                            "WHERE id = ?",
                            lock ? " FOR UPDATE" : ""),
               {customer_id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
+    common::QueryResult row = common::Query(connection_, query);
     if (!row->next()) return std::nullopt;
     PricingCustomer customer;
     customer.tier = static_cast<v1::Tier>(row->getInt("tier"));

@@ -207,7 +207,7 @@ class MySqlPurchaseStore final : public PurchaseStore {
                            " FROM purchases p WHERE p.supplier_id = ? AND p.state = ? "
                            "AND p.delete_time IS NULL ORDER BY p.id FOR UPDATE"),
               {supplier_id, int64_t{v1::PURCHASE_STATUS_OPEN}});
-    std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, query);
+    common::QueryResult rows = common::Query(connection_, query);
     return ReadPurchases(*rows);
   }
 
@@ -217,7 +217,7 @@ class MySqlPurchaseStore final : public PurchaseStore {
     query.Add(absl::StrCat("SELECT id, account_manager FROM customers WHERE id IN (",
                            common::Placeholders(customer_ids.size()), ") ORDER BY id"));
     for (int64_t id : customer_ids) query.params.push_back(id);
-    std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, query);
+    common::QueryResult rows = common::Query(connection_, query);
     std::vector<std::pair<int64_t, std::string>> result;
     while (rows->next()) {
       result.emplace_back(rows->getInt64("id"), common::ReadString(*rows, "account_manager"));
@@ -330,7 +330,7 @@ absl::StatusOr<std::vector<StoredPurchase>> MySqlPurchaseRepository::ListPurchas
             {int64_t{list.limit}});
   absl::StatusOr<std::vector<StoredPurchase>> result;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
+    common::QueryResult rows = common::Query(c, query);
     result = ReadPurchases(*rows);
     return result.status();
   });
@@ -365,7 +365,7 @@ absl::StatusOr<std::vector<DependentRow>> MySqlPurchaseRepository::ListDependent
 
   std::vector<DependentRow> result;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, pairs);
+    common::QueryResult rows = common::Query(c, pairs);
     std::map<std::pair<int64_t, int64_t>, size_t> index;
     while (rows->next()) {
       DependentRow row;
@@ -391,7 +391,7 @@ absl::StatusOr<std::vector<DependentRow>> MySqlPurchaseRepository::ListDependent
     sums.Add(
         " GROUP BY p.customer_id, p.supplier_id, p.currency "
         "ORDER BY p.customer_id, p.supplier_id, p.currency");
-    std::unique_ptr<sql::ResultSet> amounts = common::Query(c, sums);
+    common::QueryResult amounts = common::Query(c, sums);
     while (amounts->next()) {
       auto it = index.find({amounts->getInt64("customer_id"), amounts->getInt64("supplier_id")});
       if (it == index.end()) continue;

@@ -146,7 +146,7 @@ class MySqlReferralStore final : public ReferralStore {
         "(SELECT MIN(t.transition_time) FROM lifecycle_transitions t WHERE t.customer_id = c.id "
         "AND t.to_stage = ?) AS first_active FROM customers c WHERE c.id = ? LOCK IN SHARE MODE",
         {int64_t{v1::LIFECYCLE_STAGE_ACTIVE}, customer_id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
+    common::QueryResult row = common::Query(connection_, query);
     if (!row->next()) return std::nullopt;
     ReferralCustomer customer;
     customer.id = row->getInt64("id");
@@ -174,7 +174,7 @@ class MySqlReferralStore final : public ReferralStore {
     SqlQuery query;
     query.Add("SELECT id, customer_id FROM referrals WHERE referred_customer_id = ? FOR UPDATE",
               {referred_customer_id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
+    common::QueryResult row = common::Query(connection_, query);
     if (!row->next()) return std::nullopt;
     return common::FormatNestedResourceName(
         {{"customers", row->getInt64("customer_id")}, {"referrals", row->getInt64("id")}});

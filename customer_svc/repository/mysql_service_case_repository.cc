@@ -139,7 +139,7 @@ absl::Status LoadEscalations(sql::Connection& connection, std::vector<StoredServ
       "SELECT service_case_id, level, reason, from_assignee, to_assignee, priority, actor, "
       "escalate_time FROM service_case_escalations WHERE service_case_id IN (",
       common::Placeholders(cases.size()), ") ORDER BY service_case_id, level");
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
+  common::QueryResult rows = common::Query(connection, query);
   while (rows->next()) {
     v1::Escalation& escalation =
         *cases[index_by_id[rows->getInt64("service_case_id")]].service_case.add_escalations();
@@ -167,7 +167,7 @@ absl::StatusOr<std::optional<StoredServiceCase>> SelectServiceCase(sql::Connecti
             {id, customer_id});
   std::vector<StoredServiceCase> cases;
   {
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
+    common::QueryResult row = common::Query(connection, query);
     if (!row->next()) return std::nullopt;
     absl::StatusOr<StoredServiceCase> stored = ReadServiceCase(*row);
     if (!stored.ok()) return stored.status();
@@ -337,7 +337,7 @@ absl::StatusOr<std::vector<StoredServiceCase>> MySqlServiceCaseRepository::ListS
   std::vector<StoredServiceCase> cases;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
     {
-      std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
+      common::QueryResult rows = common::Query(c, query);
       while (rows->next()) {
         absl::StatusOr<StoredServiceCase> service_case = ReadServiceCase(*rows);
         if (!service_case.ok()) return service_case.status();

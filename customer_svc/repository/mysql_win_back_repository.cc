@@ -165,7 +165,7 @@ void FillAttemptCounts(sql::Connection& connection, std::vector<StoredCampaign>&
     campaign.campaign.clear_attempt_counts();
   }
   std::map<std::pair<int64_t, int>, int64_t> counts;
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
+  common::QueryResult rows = common::Query(connection, query);
   while (rows->next()) {
     counts[{rows->getInt64("campaign_id"), rows->getInt("state")}] = rows->getInt64("n");
   }
@@ -182,7 +182,7 @@ absl::StatusOr<std::optional<StoredCampaign>> SelectCampaign(sql::Connection& co
   query.Add(absl::StrCat("SELECT ", kCampaignColumns, " FROM win_back_campaigns w WHERE w.id = ?",
                          for_update ? " FOR UPDATE" : ""),
             {id});
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
+  common::QueryResult row = common::Query(connection, query);
   if (!row->next()) return std::nullopt;
   absl::StatusOr<StoredCampaign> campaign = ReadCampaign(*row);
   if (!campaign.ok()) return campaign.status();
@@ -262,7 +262,7 @@ class MySqlWinBackStore final : public WinBackStore {
     common::AddConditions(query, conditions, &CustomerColumnSql);
     query.Add(" ORDER BY c.id FOR UPDATE");
     std::vector<LaunchTarget> targets;
-    std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, query);
+    common::QueryResult rows = common::Query(connection_, query);
     while (rows->next()) {
       targets.push_back({rows->getInt64("id"), common::ReadString(*rows, "account_manager")});
     }
@@ -330,7 +330,7 @@ class MySqlWinBackStore final : public WinBackStore {
     SqlQuery query;
     query.Add("SELECT id, lifecycle_stage, delete_time FROM customers WHERE id = ? FOR UPDATE",
               {customer_id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
+    common::QueryResult row = common::Query(connection_, query);
     if (!row->next()) return std::nullopt;
     CustomerStage stage;
     stage.id = row->getInt64("id");
@@ -413,7 +413,7 @@ absl::StatusOr<std::vector<StoredCampaign>> MySqlWinBackRepository::ListCampaign
             {int64_t{list.limit}});
   std::vector<StoredCampaign> campaigns;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
+    common::QueryResult rows = common::Query(c, query);
     while (rows->next()) {
       absl::StatusOr<StoredCampaign> campaign = ReadCampaign(*rows);
       if (!campaign.ok()) return campaign.status();

@@ -83,7 +83,7 @@ class MySqlConsolidationStore final : public ConsolidationStore {
     query.Add("SELECT id, version FROM suppliers WHERE id IN (");
     AddIds(query, ids);
     query.Add(") ORDER BY id FOR UPDATE");
-    std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, query);
+    common::QueryResult rows = common::Query(connection_, query);
     while (rows->next()) versions[rows->getInt64("id")] = rows->getInt64("version");
     return versions;
   }
@@ -107,7 +107,7 @@ class MySqlConsolidationStore final : public ConsolidationStore {
     }
     query.Add(") ORDER BY id FOR UPDATE");
     std::vector<std::pair<int64_t, int64_t>> versions;
-    std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, query);
+    common::QueryResult rows = common::Query(connection_, query);
     while (rows->next()) versions.emplace_back(rows->getInt64("id"), rows->getInt64("version"));
     return versions;
   }
@@ -382,7 +382,7 @@ absl::StatusOr<PlanLoad> MySqlConsolidationRepository::LoadPlanInputs(
                    kCandidates, ") m JOIN suppliers s ON s.id = m.id"),
                {kOpen, kConfirmed, kDraft, kActive});
     states.params.insert(states.params.end(), candidate_values.begin(), candidate_values.end());
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, states);
+    common::QueryResult rows = common::Query(c, states);
     while (rows->next()) {
       PlanLoad::SupplierState& state = load.states[rows->getInt64("id")];
       state.version = rows->getInt64("version");
@@ -450,7 +450,7 @@ absl::StatusOr<std::optional<StoredConsolidation>> MySqlConsolidationRepository:
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
     SqlQuery query;
     query.Add("SELECT id, details FROM consolidations WHERE id = ?", {id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(c, query);
+    common::QueryResult row = common::Query(c, query);
     if (!row->next()) return absl::OkStatus();
     absl::StatusOr<StoredConsolidation> stored = ReadConsolidation(*row);
     if (!stored.ok()) return stored.status();
@@ -484,7 +484,7 @@ absl::StatusOr<std::vector<StoredConsolidation>> MySqlConsolidationRepository::L
   query.Add(" ORDER BY c.id DESC LIMIT ?", {int64_t{list.limit}});
   std::vector<StoredConsolidation> result;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
+    common::QueryResult rows = common::Query(c, query);
     while (rows->next()) {
       absl::StatusOr<StoredConsolidation> stored = ReadConsolidation(*rows);
       if (!stored.ok()) return stored.status();

@@ -156,7 +156,7 @@ void AttachLines(sql::Connection& connection, std::vector<StoredContract>& contr
     by_id[contracts[i].id] = &contracts[i];
   }
   query.Add(absl::StrCat(") ORDER BY contract_id, line_number", for_update ? " FOR UPDATE" : ""));
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
+  common::QueryResult rows = common::Query(connection, query);
   while (rows->next()) {
     StoredContract& stored = *by_id.at(rows->getInt64("contract_id"));
     v1::ContractLine& line = *stored.contract.add_lines();
@@ -323,7 +323,7 @@ class MySqlContractStore final : public ContractStore {
                             " ORDER BY o.id FOR UPDATE"),
                {contract_id});
     std::vector<std::pair<v1::Offering, v1::Offering>> changes;
-    std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, select);
+    common::QueryResult rows = common::Query(connection_, select);
     while (rows->next()) {
       absl::StatusOr<v1::Offering> before = ReadOfferingRow(*rows);
       if (!before.ok()) return before.status();

@@ -199,7 +199,7 @@ class MySqlOfferingStore final : public OfferingStore {
   absl::StatusOr<std::optional<ContractOwner>> FindContract(int64_t contract_id) override {
     SqlQuery query;
     query.Add("SELECT supplier_id FROM contracts WHERE id = ?", {contract_id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
+    common::QueryResult row = common::Query(connection_, query);
     if (!row->next()) return std::nullopt;
     return ContractOwner{row->getInt64("supplier_id")};
   }
@@ -326,7 +326,7 @@ absl::StatusOr<std::vector<PriceCandidateRow>> MySqlOfferingRepository::FindPric
             {int64_t{candidates.limit}});
   std::vector<PriceCandidateRow> result;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, query);
+    common::QueryResult rows = common::Query(c, query);
     while (rows->next()) {
       PriceCandidateRow& row = result.emplace_back();
       row.offering_id = rows->getInt64("id");

@@ -168,7 +168,7 @@ void AttachLines(sql::Connection& connection, std::vector<StoredPurchaseOrder>& 
   }
   query.Add(
       absl::StrCat(") ORDER BY purchase_order_id, line_number", for_update ? " FOR UPDATE" : ""));
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
+  common::QueryResult rows = common::Query(connection, query);
   while (rows->next()) {
     v1::PurchaseOrder& order = by_id.at(rows->getInt64("purchase_order_id"))->order;
     const std::string& currency = order.total_amount().currency_code();
@@ -316,7 +316,7 @@ class MySqlPurchaseOrderStore final : public PurchaseOrderStore {
     SqlQuery query;
     query.Add(absl::StrCat("SELECT ", kOfferingRowColumns, " FROM offerings o WHERE o.id = ?"),
               {id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
+    common::QueryResult row = common::Query(connection_, query);
     if (!row->next()) return std::nullopt;
     absl::StatusOr<v1::Offering> offering = ReadOfferingRow(*row);
     if (!offering.ok()) return offering.status();
@@ -331,7 +331,7 @@ class MySqlPurchaseOrderStore final : public PurchaseOrderStore {
                            " AND o.delete_time IS NULL ORDER BY o.id"),
               {std::string(item), supplier_id});
     std::vector<v1::Offering> offerings;
-    std::unique_ptr<sql::ResultSet> rows = common::Query(connection_, query);
+    common::QueryResult rows = common::Query(connection_, query);
     while (rows->next()) {
       absl::StatusOr<v1::Offering> offering = ReadOfferingRow(*rows);
       if (!offering.ok()) return offering.status();

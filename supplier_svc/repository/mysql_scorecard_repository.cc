@@ -128,7 +128,7 @@ absl::StatusOr<StoredScorecardWeights> SelectScorecardWeights(sql::Connection& c
       " service_weight_percent, expand_min_score, maintain_min_score, probation_min_score,"
       " version, update_time FROM scorecard_weights WHERE id = 1",
       for_update ? " FOR UPDATE" : ""));
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
+  common::QueryResult row = common::Query(connection, query);
   if (!row->next()) return absl::InternalError("scorecard_weights has no row (migration V004)");
   StoredScorecardWeights stored = ReadWeights(*row);
   absl::StatusOr<google::protobuf::Timestamp> time = common::ReadTimestamp(*row, "update_time");
@@ -150,7 +150,7 @@ absl::StatusOr<std::vector<ScorecardFigures>> SelectScorecardFigures(
 
   std::map<int64_t, ScorecardFigures> figures;
 
-  std::unique_ptr<sql::ResultSet> rows = common::Query(
+  common::QueryResult rows = common::Query(
       connection,
       OverScope(in_scope, "SELECT s.id, s.display_name, s.status, s.relationship_start_date FROM",
                 "JOIN suppliers s ON s.id = m.id"));

@@ -99,7 +99,7 @@ absl::StatusOr<std::vector<StoredCommunication>> ReadAll(sql::Connection& connec
     resources.Add(i == 0 ? "?" : ", ?", {rows[i].id});
   }
   resources.Add(") ORDER BY communication_id, position");
-  std::unique_ptr<sql::ResultSet> resource_rows = common::Query(connection, resources);
+  common::QueryResult resource_rows = common::Query(connection, resources);
   while (resource_rows->next()) {
     auto it = by_id.find(resource_rows->getInt64("communication_id"));
     if (it == by_id.end()) continue;

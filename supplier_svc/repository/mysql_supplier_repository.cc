@@ -205,7 +205,7 @@ absl::StatusOr<std::optional<StoredSupplier>> SelectSupplier(sql::Connection& co
   query.Add(absl::StrCat("SELECT ", kSupplierColumns, " FROM suppliers s WHERE s.id = ?",
                          for_update ? " FOR UPDATE" : ""),
             {id});
-  std::unique_ptr<sql::ResultSet> row = common::Query(connection, query);
+  common::QueryResult row = common::Query(connection, query);
   if (!row->next()) return std::nullopt;
   absl::StatusOr<StoredSupplier> supplier = ReadSupplier(*row);
   if (!supplier.ok()) return supplier.status();
@@ -332,7 +332,7 @@ class MySqlSupplierStore final : public SupplierStore {
         {supplier_id, int64_t{v1::PURCHASE_ORDER_STATUS_OPEN},
          int64_t{v1::PURCHASE_ORDER_STATUS_CONFIRMED}, supplier_id,
          int64_t{v1::CONTRACT_STATE_ACTIVE}, common::FormatIsoDate(today)});
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
+    common::QueryResult row = common::Query(connection_, query);
     row->next();
     std::vector<std::string> parts;
     if (const int64_t n = row->getInt64("open_orders"); n > 0) {
@@ -365,7 +365,7 @@ class MySqlSupplierStore final : public SupplierStore {
     SqlQuery query;
     query.Add(absl::StrCat("SELECT id FROM suppliers WHERE ", column, " = ? AND id <> ? LIMIT 1"),
               {std::string(value), except_id});
-    std::unique_ptr<sql::ResultSet> row = common::Query(connection_, query);
+    common::QueryResult row = common::Query(connection_, query);
     if (!row->next()) return std::nullopt;
     return row->getInt64(1);
   }
@@ -391,7 +391,7 @@ absl::StatusOr<std::map<int64_t, StoredSupplier>> LockSuppliersById(
   query.Add(absl::StrCat("SELECT ", kSupplierColumns, " FROM suppliers s WHERE s.id IN (",
                          common::Placeholders(ids.size()), ") ORDER BY s.id FOR UPDATE"));
   for (int64_t id : ids) query.params.emplace_back(id);
-  std::unique_ptr<sql::ResultSet> rows = common::Query(connection, query);
+  common::QueryResult rows = common::Query(connection, query);
   while (rows->next()) {
     absl::StatusOr<StoredSupplier> supplier = ReadSupplier(*rows);
     if (!supplier.ok()) return supplier.status();
@@ -502,7 +502,7 @@ absl::StatusOr<v1::SupplierSummary> MySqlSupplierRepository::ComputeSummary(
 
   v1::SupplierSummary summary;
   absl::Status status = common::RunWithConnection(pool_, deadline, [&](sql::Connection& c) {
-    std::unique_ptr<sql::ResultSet> rows = common::Query(c, by_status);
+    common::QueryResult rows = common::Query(c, by_status);
     while (rows->next()) {
       v1::SupplierStatusCount& count = *summary.add_status_counts();
       count.set_status(static_cast<v1::SupplierStatus>(rows->getInt("status")));

@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/strings/numbers.h"
+#include "common/base/mutex_checks.h"
 #include "common/config/flags.h"
 #include "common/mysql/batch_insert.h"
 #include "common/mysql/migrations.h"
@@ -256,6 +257,7 @@ bool RunConsolidationScenarios(const common::MySqlOptions& admin) {
 }  // namespace crm::bench
 
 int main(int argc, char** argv) {
+  crm::common::DisableMutexDeadlockDetection();
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
   const std::vector<crm::common::FlagSpec> specs = {
       {"db_host", "MariaDB host", "127.0.0.1"},

@@ -35,6 +35,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/base/mutex_checks.h"
 #include "common/base/sha256.h"
 #include "common/config/flags.h"
 #include "common/mysql/pool.h"
@@ -289,6 +290,8 @@ int Run(const Settings& settings) {
 }  // namespace crm::bench
 
 int main(int argc, char** argv) {
+  crm::common::DisableMutexDeadlockDetection();
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
   const std::vector<crm::common::FlagSpec> specs = {
       {"db_host", "MariaDB host", "127.0.0.1"},
       {"db_port", "MariaDB port", "3306"},
