@@ -109,7 +109,8 @@ class CustomerStore {
   // Inserts new customers (version 1, as InsertCustomer); returns their ids in order.
   virtual absl::StatusOr<std::vector<int64_t>> InsertCustomers(
       const std::vector<const v1::Customer*>& customers) = 0;
-  // Inserts (customer id, transition) pairs.
+  // Inserts (customer id, transition) pairs for customers this transaction
+  // inserted (InsertCustomers), so their ids need no foreign key check.
   virtual absl::Status InsertTransitions(
       const std::vector<std::pair<int64_t, v1::LifecycleTransition>>& transitions) = 0;
   virtual absl::Status InsertAuditEntries(
