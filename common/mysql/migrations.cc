@@ -263,4 +263,11 @@ absl::Status ApplyMigrations(MySqlPool& pool, std::string_view track,
   }
 }
 
+absl::Status ApplyServiceMigrations(MySqlPool& pool, std::string_view track,
+                                    const std::vector<Migration>& migrations) {
+  absl::Status status = ApplyMigrations(pool, kCommonMigrationTrack, CommonMigrations());
+  if (!status.ok()) return status;
+  return ApplyMigrations(pool, track, migrations);
+}
+
 }  // namespace crm::common

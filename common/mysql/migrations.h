@@ -56,6 +56,11 @@ const std::vector<Migration>& CommonMigrations();
 
 inline constexpr std::string_view kCommonMigrationTrack = "common";
 
+// A service schema's whole history: the common track, then the service's own
+// track `track` (how a service starts, and what its tests and benchmarks set up).
+absl::Status ApplyServiceMigrations(MySqlPool& pool, std::string_view track,
+                                    const std::vector<Migration>& migrations);
+
 }  // namespace crm::common
 
 #endif  // CRM_COMMON_MYSQL_MIGRATIONS_H_

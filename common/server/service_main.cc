@@ -25,9 +25,9 @@ constexpr absl::Duration kFirstRetryDelay = absl::Milliseconds(250);
 constexpr absl::Duration kMaxRetryDelay = absl::Seconds(5);
 
 absl::Status ApplyAllMigrations(MySqlPool& pool, const ServiceDefinition& definition) {
-  absl::Status status = ApplyMigrations(pool, kCommonMigrationTrack, CommonMigrations());
-  if (!status.ok() || !definition.migrations) return status;
-  return ApplyMigrations(pool, definition.defaults.service_name, definition.migrations());
+  if (!definition.migrations)
+    return ApplyMigrations(pool, kCommonMigrationTrack, CommonMigrations());
+  return ApplyServiceMigrations(pool, definition.defaults.service_name, definition.migrations());
 }
 
 // Applies the migrations, retrying while the database is unreachable. OK once

@@ -185,14 +185,8 @@ SizeTimes RunSize(const common::MySqlOptions& admin, int scale) {
   options.pool_size = 4;
   options.io_timeout = absl::Minutes(10);
   common::MySqlPool pool(options);
-  if (absl::Status s = common::ApplyMigrations(pool, common::kCommonMigrationTrack,
-                                               common::CommonMigrations());
-      !s.ok()) {
-    std::fprintf(stderr, "supplier bench: %s\n", s.ToString().c_str());
-    return {};
-  }
   if (absl::Status s =
-          common::ApplyMigrations(pool, "supplier_svc", supplier::SupplierMigrations());
+          common::ApplyServiceMigrations(pool, "supplier_svc", supplier::SupplierMigrations());
       !s.ok()) {
     std::fprintf(stderr, "supplier bench: %s\n", s.ToString().c_str());
     return {};

@@ -53,10 +53,7 @@ class CustomerDbTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    ASSERT_THAT(
-        common::ApplyMigrations(pool_, common::kCommonMigrationTrack, common::CommonMigrations()),
-        test_support::IsOk());
-    ASSERT_THAT(common::ApplyMigrations(pool_, "customer_svc", CustomerMigrations()),
+    ASSERT_THAT(common::ApplyServiceMigrations(pool_, "customer_svc", CustomerMigrations()),
                 test_support::IsOk());
   }
 

@@ -83,10 +83,8 @@ class CustomerImportMySqlTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    ASSERT_THAT(common::ApplyMigrations(pool_, common::kCommonMigrationTrack,
-                                        common::CommonMigrations()),
+    ASSERT_THAT(common::ApplyServiceMigrations(pool_, "customer_svc", CustomerMigrations()),
                 IsOk());
-    ASSERT_THAT(common::ApplyMigrations(pool_, "customer_svc", CustomerMigrations()), IsOk());
   }
 
   absl::Status Import(std::vector<Request> messages, v1::ImportCustomersResponse& response,

@@ -36,10 +36,8 @@ class CustomerServiceMySqlTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    ASSERT_THAT(common::ApplyMigrations(pool_, common::kCommonMigrationTrack,
-                                        common::CommonMigrations()),
+    ASSERT_THAT(common::ApplyServiceMigrations(pool_, "customer_svc", CustomerMigrations()),
                 IsOk());
-    ASSERT_THAT(common::ApplyMigrations(pool_, "customer_svc", CustomerMigrations()), IsOk());
   }
 
   v1::Customer Create(const std::string& display_name, const std::string& domain = "",

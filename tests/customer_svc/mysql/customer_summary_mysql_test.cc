@@ -34,10 +34,8 @@ class CustomerSummaryMySqlTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    ASSERT_THAT(common::ApplyMigrations(pool_, common::kCommonMigrationTrack,
-                                        common::CommonMigrations()),
+    ASSERT_THAT(common::ApplyServiceMigrations(pool_, "customer_svc", CustomerMigrations()),
                 IsOk());
-    ASSERT_THAT(common::ApplyMigrations(pool_, "customer_svc", CustomerMigrations()), IsOk());
   }
 
   v1::Customer Create(const std::string& display_name, v1::Tier tier,

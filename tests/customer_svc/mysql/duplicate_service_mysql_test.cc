@@ -48,10 +48,8 @@ class DuplicateServiceMySqlTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    ASSERT_THAT(
-        common::ApplyMigrations(pool_, common::kCommonMigrationTrack, common::CommonMigrations()),
-        IsOk());
-    ASSERT_THAT(common::ApplyMigrations(pool_, "customer_svc", CustomerMigrations()), IsOk());
+    ASSERT_THAT(common::ApplyServiceMigrations(pool_, "customer_svc", CustomerMigrations()),
+                IsOk());
   }
 
   v1::Customer Create(const std::string& display_name, const std::string& email = "",

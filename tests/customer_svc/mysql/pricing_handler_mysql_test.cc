@@ -39,10 +39,8 @@ class PricingHandlerMySqlTest : public ::testing::Test {
   PricingHandlerMySqlTest() : pool_(database_.options()), workers_(4, 100) {}
 
   void SetUp() override {
-    ASSERT_THAT(
-        common::ApplyMigrations(pool_, common::kCommonMigrationTrack, common::CommonMigrations()),
-        IsOk());
-    ASSERT_THAT(common::ApplyMigrations(pool_, "customer_svc", CustomerMigrations()), IsOk());
+    ASSERT_THAT(common::ApplyServiceMigrations(pool_, "customer_svc", CustomerMigrations()),
+                IsOk());
     absl::StatusOr<common::TokenAuthenticator> auth = common::TokenAuthenticator::Parse(
         absl::StrCat(common::Sha256Hex(kReaderToken), " readers customers.read\n",
                      common::Sha256Hex(kWriterToken), " sales customers.read,customers.write\n"),

@@ -54,10 +54,8 @@ class ConsolidationMySqlTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    ASSERT_THAT(common::ApplyMigrations(pool_, common::kCommonMigrationTrack,
-                                        common::CommonMigrations()),
+    ASSERT_THAT(common::ApplyServiceMigrations(pool_, "supplier_svc", SupplierMigrations()),
                 IsOk());
-    ASSERT_THAT(common::ApplyMigrations(pool_, "supplier_svc", SupplierMigrations()), IsOk());
     const auto component = v1::SUPPLIER_CATEGORY_COMPONENT;
     k1_ = data_.Supplier("Keeper One", component);
     k2_ = data_.Supplier("Keeper Two", component);

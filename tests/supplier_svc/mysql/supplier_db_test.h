@@ -37,10 +37,7 @@ class SupplierDbTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    ASSERT_THAT(
-        common::ApplyMigrations(pool_, common::kCommonMigrationTrack, common::CommonMigrations()),
-        test_support::IsOk());
-    ASSERT_THAT(common::ApplyMigrations(pool_, "supplier_svc", SupplierMigrations()),
+    ASSERT_THAT(common::ApplyServiceMigrations(pool_, "supplier_svc", SupplierMigrations()),
                 test_support::IsOk());
   }
 
