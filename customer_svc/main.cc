@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   definition.defaults.metrics_address = "127.0.0.1:9091";
   definition.defaults.database = "crm_customer";
   definition.migrations = crm::customer::CustomerMigrations;
+  definition.defaults.extra_flags = crm::customer::CustomerServiceFlags();
   definition.make_services = crm::customer::MakeCustomerServices;
   return crm::common::RunService(definition, argc, argv);
 }

@@ -8,6 +8,10 @@ int main(int argc, char** argv) {
   definition.defaults.metrics_address = "127.0.0.1:9092";
   definition.defaults.database = "crm_supplier";
   definition.migrations = crm::supplier::SupplierMigrations;
-  definition.make_services = crm::supplier::MakeSupplierServices;
+  definition.make_services =
+      [](crm::common::MySqlPool& pool, crm::common::CallRunner& runner,
+         const crm::common::ServiceConfig&) -> absl::StatusOr<crm::common::GrpcServices> {
+    return crm::supplier::MakeSupplierServices(pool, runner);
+  };
   return crm::common::RunService(definition, argc, argv);
 }

@@ -10,9 +10,8 @@
 namespace crm::common {
 namespace {
 
-absl::StatusOr<int> ParseIntFlag(const ParsedFlags& flags, const std::string& name, int min,
+absl::StatusOr<int> ParseIntText(const std::string& name, const std::string& text, int min,
                                  int max) {
-  const std::string& text = flags.values.at(name);
   int value = 0;
   if (!absl::SimpleAtoi(text, &value) || value < min || value > max) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -20,6 +19,11 @@ absl::StatusOr<int> ParseIntFlag(const ParsedFlags& flags, const std::string& na
         EnvVarName(name), min, max, text));
   }
   return value;
+}
+
+absl::StatusOr<int> ParseIntFlag(const ParsedFlags& flags, const std::string& name, int min,
+                                 int max) {
+  return ParseIntText(name, flags.values.at(name), min, max);
 }
 
 absl::StatusOr<absl::Duration> ParseMillisFlag(const ParsedFlags& flags, const std::string& name,
@@ -30,6 +34,15 @@ absl::StatusOr<absl::Duration> ParseMillisFlag(const ParsedFlags& flags, const s
 }
 
 }  // namespace
+
+absl::StatusOr<int> ExtraIntFlag(const ServiceConfig& config, const std::string& name, int min,
+                                 int max) {
+  auto found = config.extra.find(name);
+  if (found == config.extra.end()) {
+    return absl::InternalError(absl::StrCat("--", name, " is not one of this service's flags"));
+  }
+  return ParseIntText(name, found->second, min, max);
+}
 
 std::vector<FlagSpec> ServiceFlagSpecs(const ServiceDefaults& defaults) {
   std::vector<FlagSpec> specs = {

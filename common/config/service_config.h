@@ -64,6 +64,12 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(const ServiceDefaults& defaults
 absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults, int argc,
                                                 char** argv);
 
+// The value of extra flag `name` (one of ServiceDefaults::extra_flags) as a
+// whole number in [min, max]; INVALID_ARGUMENT naming the flag and its
+// environment variable otherwise.
+absl::StatusOr<int> ExtraIntFlag(const ServiceConfig& config, const std::string& name, int min,
+                                 int max);
+
 // One line for the startup log; the password is redacted.
 std::string DescribeConfig(const ServiceConfig& config);
 

@@ -90,7 +90,9 @@ int RunService(const ServiceDefinition& definition, int argc, char** argv) {
   MySqlPool pool(config->db);
   WorkerPool workers(config->worker_threads, config->max_queued_calls);
   CallRunner runner(workers, *auth, config->default_deadline);
-  std::vector<std::unique_ptr<grpc::Service>> services = definition.make_services(pool, runner);
+  absl::StatusOr<GrpcServices> made = definition.make_services(pool, runner, *config);
+  if (!made.ok()) return StartupFailure(kExitBadStartup, "service flags", made.status());
+  GrpcServices services = *std::move(made);
   CallMetrics call_metrics;
   auto pool_metrics =
       std::make_shared<DbPoolMetrics>([&pool] { return pool.Stats(); }, config->db.pool_size);

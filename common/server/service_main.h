@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/config/service_config.h"
 #include "common/mysql/migrations.h"
@@ -16,14 +17,19 @@
 namespace crm::common {
 
 // Everything RunService needs to know about one service.
+using GrpcServices = std::vector<std::unique_ptr<grpc::Service>>;
+
 struct ServiceDefinition {
   ServiceDefaults defaults;  // name, ports, schema
   // The service's own migrations (track name = defaults.service_name);
   // applied after CommonMigrations(). Empty function: no own migrations.
   std::function<const std::vector<Migration>&()> migrations;
   // Builds the service's gRPC handler objects once the pool and runner
-  // exist; RunService keeps them alive until the server has stopped.
-  std::function<std::vector<std::unique_ptr<grpc::Service>>(MySqlPool&, CallRunner&)> make_services;
+  // exist (reading its extra flags from the config); RunService keeps them
+  // alive until the server has stopped. An error (a bad extra flag) stops
+  // the start with kExitBadStartup.
+  std::function<absl::StatusOr<GrpcServices>(MySqlPool&, CallRunner&, const ServiceConfig&)>
+      make_services;
   // How often the health watcher pings the database.
   absl::Duration health_check_interval = absl::Seconds(1);
 };

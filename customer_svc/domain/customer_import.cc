@@ -635,8 +635,9 @@ class ImportRun {
 
 }  // namespace
 
-CustomerImporter::CustomerImporter(CustomerRepository& repository, Clock clock)
-    : repository_(repository), clock_(std::move(clock)) {}
+CustomerImporter::CustomerImporter(CustomerRepository& repository, Clock clock,
+                                   common::ConcurrencyLimit& write_slots)
+    : repository_(repository), clock_(std::move(clock)), write_slots_(write_slots) {}
 
 absl::Status CustomerImporter::ImportCustomers(
     const common::CallContext& call, common::StreamReader<v1::ImportCustomersRequest>& stream,
@@ -699,6 +700,8 @@ absl::Status CustomerImporter::ImportCustomers(
         "mode: required in the first message; the stream carried no message");
   }
 
+  absl::StatusOr<common::ConcurrencyLimit::Slot> slot = write_slots_.Acquire(call.deadline);
+  if (!slot.ok()) return slot.status();
   const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_()));
   absl::StatusOr<std::string> stored = repository_.TransactOnce(
       call.deadline, kMethod, request_id, common::Sha256Hex(fingerprint),

@@ -17,6 +17,11 @@
 // retry the whole import with the same request_id. A replay of a committed
 // import returns its first response and writes nothing.
 //
+// Concurrency: an import reads and validates its stream at once, then waits
+// for one of the process's import write slots (--max_concurrent_imports)
+// before it opens its transaction; at its deadline it fails
+// DEADLINE_EXCEEDED having written nothing.
+//
 // Limits: at most kMaxImportRowsPerMessage rows per stream message and
 // kMaxImportRows rows per import (the response then stays below gRPC's default
 // 4 MB message limit); split larger files into several imports.
@@ -25,6 +30,7 @@
 
 #include "absl/status/status.h"
 #include "common/server/call_runner.h"
+#include "common/server/concurrency_limit.h"
 #include "crm/customer/v1/customer_service.pb.h"
 #include "customer_svc/domain/customer_repository.h"
 #include "customer_svc/domain/customer_service.h"
@@ -54,7 +60,9 @@ inline constexpr size_t kMaxImportRowIdChars = 128;
 //   looked up by its normalized value, FUZZY-only rules compare every pair).
 class CustomerImporter {
  public:
-  CustomerImporter(CustomerRepository& repository, Clock clock);
+  // `write_slots` bounds how many imports write at the same time.
+  CustomerImporter(CustomerRepository& repository, Clock clock,
+                   common::ConcurrencyLimit& write_slots);
 
   // Reads the whole stream, then imports it as described above.
   absl::Status ImportCustomers(const common::CallContext& call,
@@ -64,6 +72,7 @@ class CustomerImporter {
  private:
   CustomerRepository& repository_;
   Clock clock_;
+  common::ConcurrencyLimit& write_slots_;
 };
 
 }  // namespace crm::customer

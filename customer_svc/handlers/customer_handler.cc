@@ -7,11 +7,13 @@
 namespace crm::customer {
 
 CustomerHandler::CustomerHandler(common::CallRunner& runner,
-                                 std::shared_ptr<CustomerRepository> repository, Clock clock)
+                                 std::shared_ptr<CustomerRepository> repository, Clock clock,
+                                 int max_concurrent_imports)
     : runner_(runner),
       repository_(std::move(repository)),
       service_(*repository_, clock),
-      importer_(*repository_, clock),
+      import_slots_(max_concurrent_imports, "ImportCustomers writes"),
+      importer_(*repository_, clock, import_slots_),
       summary_(*repository_, std::move(clock)) {}
 
 grpc::ServerUnaryReactor* CustomerHandler::GetCustomer(grpc::CallbackServerContext* ctx,

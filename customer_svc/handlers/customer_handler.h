@@ -16,9 +16,10 @@ namespace crm::customer {
 // client stream read on its worker (CallRunner::RunClientStream).
 class CustomerHandler final : public v1::CustomerService::CallbackService {
  public:
-  // `repository` is shared with the other handlers of the process.
+  // `repository` is shared with the other handlers of the process; at most
+  // `max_concurrent_imports` ImportCustomers calls write at the same time.
   CustomerHandler(common::CallRunner& runner, std::shared_ptr<CustomerRepository> repository,
-                  Clock clock);
+                  Clock clock, int max_concurrent_imports);
 
   grpc::ServerUnaryReactor* GetCustomer(grpc::CallbackServerContext* ctx,
                                         const v1::GetCustomerRequest* request,
@@ -63,6 +64,7 @@ class CustomerHandler final : public v1::CustomerService::CallbackService {
   common::CallRunner& runner_;
   std::shared_ptr<CustomerRepository> repository_;
   CustomerService service_;
+  common::ConcurrencyLimit import_slots_;
   CustomerImporter importer_;
   CustomerSummaryService summary_;
 };

@@ -153,6 +153,23 @@ TEST_F(ServiceConfigTest, ExtraFlagsOfOneServiceAreParsed) {
   EXPECT_EQ(config->extra.at("customer_target"), "customer:50051");
 }
 
+TEST_F(ServiceConfigTest, ExtraIntFlagChecksTheRangeNamingTheFlag) {
+  defaults_.extra_flags.push_back({"max_concurrent_imports", "writing imports", "3"});
+  absl::StatusOr<ServiceConfig> config = ParseServiceConfig(defaults_, RequiredArgs(), Env());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(ExtraIntFlag(*config, "max_concurrent_imports", 1, 16).value_or(-1), 3);
+
+  for (const std::string value : {"0", "17", "three"}) {
+    config->extra["max_concurrent_imports"] = value;
+    absl::StatusOr<int> parsed = ExtraIntFlag(*config, "max_concurrent_imports", 1, 16);
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << value;
+    EXPECT_THAT(parsed.status().message(),
+                HasSubstr("--max_concurrent_imports (CRM_MAX_CONCURRENT_IMPORTS): must be a "
+                          "whole number from 1 to 16, got \"" +
+                          value + "\""));
+  }
+}
+
 TEST_F(ServiceConfigTest, DescriptionRedactsThePassword) {
   absl::StatusOr<ServiceConfig> config = ParseServiceConfig(defaults_, RequiredArgs(), Env());
   ASSERT_TRUE(config.ok());

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -47,26 +48,12 @@ class CustomerImportE2eTest : public ::testing::Test {
     common::MySqlPool admin(db_.options());
     ASSERT_THAT(test_support::ExecuteSql(admin, "CREATE DATABASE IF NOT EXISTS crm_customer"),
                 IsOk());
-    const std::string password_file = db_.dir() + "/admin.password";
-    const std::string tokens_file = db_.dir() + "/tokens";
-    std::ofstream(tokens_file) << common::Sha256Hex(kReaderToken) << " readers customers.read\n"
-                               << common::Sha256Hex(kWriterToken)
-                               << " data-team customers.read,customers.write\n";
+    std::ofstream(db_.dir() + "/tokens")
+        << common::Sha256Hex(kReaderToken) << " readers customers.read\n"
+        << common::Sha256Hex(kWriterToken) << " data-team customers.read,customers.write\n";
     grpc_port_ = test_support::PickUnusedPort();
-    int metrics_port = 0;
-    do {
-      metrics_port = test_support::PickUnusedPort();
-    } while (metrics_port == grpc_port_);
     absl::StatusOr<std::unique_ptr<ServiceProcess>> process = ServiceProcess::Start(
-        {.binary = CUSTOMER_SVC_PATH,
-         .args = {absl::StrCat("--listen_address=127.0.0.1:", grpc_port_),
-                  absl::StrCat("--metrics_address=127.0.0.1:", metrics_port),
-                  "--db_host=127.0.0.1", absl::StrCat("--db_port=", db_.port()),
-                  "--db_user=crm_admin", absl::StrCat("--db_password_file=", password_file),
-                  "--db_name=crm_customer", absl::StrCat("--auth_tokens_file=", tokens_file),
-                  // Calls without a client deadline get this one (the stalled-stream test).
-                  "--default_deadline_ms=8000"},
-         .env = {}});
+        {.binary = CUSTOMER_SVC_PATH, .args = ServiceArgs(grpc_port_), .env = {}});
     ASSERT_THAT(process.status(), IsOk());
     service_ = *std::move(process);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port_),
@@ -76,6 +63,20 @@ class CustomerImportE2eTest : public ::testing::Test {
     ASSERT_THAT(
         test_support::WaitForHealth(channel_, "", HealthStatus::kServing, kStartupTimeout),
         IsOk());
+  }
+
+  std::vector<std::string> ServiceArgs(int grpc_port) const {
+    int metrics_port = 0;
+    do {
+      metrics_port = test_support::PickUnusedPort();
+    } while (metrics_port == grpc_port);
+    return {absl::StrCat("--listen_address=127.0.0.1:", grpc_port),
+            absl::StrCat("--metrics_address=127.0.0.1:", metrics_port), "--db_host=127.0.0.1",
+            absl::StrCat("--db_port=", db_.port()), "--db_user=crm_admin",
+            absl::StrCat("--db_password_file=", db_.dir(), "/admin.password"),
+            "--db_name=crm_customer", absl::StrCat("--auth_tokens_file=", db_.dir(), "/tokens"),
+            // Calls without a client deadline get this one (the stalled-stream test).
+            "--default_deadline_ms=8000"};
   }
 
   void TearDown() override {
@@ -101,9 +102,11 @@ class CustomerImportE2eTest : public ::testing::Test {
     return writer->Finish();
   }
 
-  // `chunks` messages of `per_chunk` rows; every 100th row has a bad e-mail.
+  // `chunks` messages of `per_chunk` rows numbered from `first`; every 100th
+  // row has a bad e-mail.
   static std::vector<v1::ImportCustomersRequest> Rows(int chunks, int per_chunk,
-                                                      const std::string& request_id) {
+                                                      const std::string& request_id,
+                                                      int first = 0) {
     std::vector<v1::ImportCustomersRequest> messages;
     for (int chunk = 0; chunk < chunks; ++chunk) {
       v1::ImportCustomersRequest& message = messages.emplace_back();
@@ -112,7 +115,7 @@ class CustomerImportE2eTest : public ::testing::Test {
         message.set_request_id(request_id);
       }
       for (int i = 0; i < per_chunk; ++i) {
-        const int n = chunk * per_chunk + i;
+        const int n = first + chunk * per_chunk + i;
         v1::ImportRow& row = *message.add_rows();
         row.set_row_id(absl::StrCat("line-", n + 2));
         v1::Customer& customer = *row.mutable_customer();
@@ -219,6 +222,48 @@ TEST_F(CustomerImportE2eTest, AStreamThatStallsEndsAtTheDeadlineAndWritesNothing
   status = Stream(kWriterToken, Rows(1, 5, "after-stall"), &after);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(after.created_count(), 5);
+}
+
+TEST_F(CustomerImportE2eTest, ConcurrentImportsAllLandThroughTheWriteSlots) {
+  // Eight streams at once against the default of three writing imports: the
+  // others wait for a slot, none fails, every valid row is written once.
+  constexpr int kStreams = 8;
+  std::vector<v1::ImportCustomersResponse> responses(kStreams);
+  std::vector<grpc::Status> statuses(kStreams);
+  std::vector<std::thread> streams;
+  for (int t = 0; t < kStreams; ++t) {
+    streams.emplace_back([&, t] {
+      statuses[t] =
+          Stream(kWriterToken, Rows(2, 250, absl::StrCat("parallel-", t), t * 500), &responses[t]);
+    });
+  }
+  for (std::thread& stream : streams) stream.join();
+  for (int t = 0; t < kStreams; ++t) {
+    ASSERT_TRUE(statuses[t].ok()) << t << ": " << statuses[t].error_message();
+    EXPECT_EQ(responses[t].created_count(), 495) << t;  // 5 of 500 rows have a bad e-mail
+    EXPECT_EQ(responses[t].failed_count(), 5) << t;
+  }
+  grpc::ClientContext summary_context;
+  v1::GetCustomerSummaryResponse summary;
+  grpc::Status status = stub_->GetCustomerSummary(Authorized(summary_context, kReaderToken),
+                                                  v1::GetCustomerSummaryRequest(), &summary);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(summary.summary().customer_count(), kStreams * 495);
+}
+
+TEST_F(CustomerImportE2eTest, AnImportLimitOutOfRangeStopsTheStartNamingTheFlag) {
+  std::vector<std::string> args = ServiceArgs(test_support::PickUnusedPort());
+  args.push_back("--max_concurrent_imports=0");
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> process =
+      ServiceProcess::Start({.binary = CUSTOMER_SVC_PATH, .args = args, .env = {}});
+  ASSERT_THAT(process.status(), IsOk());
+  absl::StatusOr<int> exit_code = (*process)->WaitForExit(kExitTimeout);
+  ASSERT_THAT(exit_code.status(), IsOk());
+  EXPECT_EQ(*exit_code, 2);
+  EXPECT_THAT((*process)->Output(),
+              HasSubstr("--max_concurrent_imports (CRM_MAX_CONCURRENT_IMPORTS): must be a whole "
+                        "number from 1 to 16"));
+  EXPECT_THAT((*process)->Output(), HasSubstr("cannot start: service flags"));
 }
 
 }  // namespace

@@ -76,7 +76,8 @@ class CustomerImportMySqlTest : public ::testing::Test {
       : pool_(database_.options()),
         repository_(pool_),
         service_(repository_, [this] { return now_; }),
-        importer_(repository_, [this] { return now_; }) {
+        importer_(
+            repository_, [this] { return now_; }, write_slots_) {
     call_.caller.team = "data-team";
     call_.request_id = "req-1";
     call_.deadline = absl::Now() + absl::Seconds(60);
@@ -135,6 +136,7 @@ class CustomerImportMySqlTest : public ::testing::Test {
   MySqlCustomerRepository repository_;
   absl::Time now_ = absl::FromUnixSeconds(1700000000);
   CustomerService service_;
+  common::ConcurrencyLimit write_slots_{1, "ImportCustomers writes"};
   CustomerImporter importer_;
   common::CallContext call_;
 };
@@ -456,6 +458,26 @@ TEST_F(CustomerImportMySqlTest, AFailedTransactionLeavesNothingWritten) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM lifecycle_transitions"), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_entries"), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM idempotency_records"), 0);
+}
+
+TEST_F(CustomerImportMySqlTest, AnImportWaitingForAWriteSlotPastItsDeadlineWritesNothing) {
+  absl::StatusOr<common::ConcurrencyLimit::Slot> busy = write_slots_.Acquire(absl::Now());
+  ASSERT_THAT(busy.status(), IsOk());  // the fixture's only slot
+  call_.deadline = absl::Now() + absl::Milliseconds(100);
+  v1::ImportCustomersResponse response;
+  absl::Status status =
+      Import({Message(v1::IMPORT_MODE_CREATE, {Row("1", "Acme", "acme.com")}, "waits")}, response);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  EXPECT_THAT(std::string(status.message()), HasSubstr("ImportCustomers writes"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM idempotency_records"), 0);
+
+  // Once the slot is free the same import goes through.
+  { common::ConcurrencyLimit::Slot release = *std::move(busy); }
+  call_.deadline = absl::Now() + absl::Seconds(60);
+  EXPECT_EQ(MustImport({Message(v1::IMPORT_MODE_CREATE, {Row("1", "Acme", "acme.com")}, "waits")})
+                .created_count(),
+            1);
 }
 
 TEST_F(CustomerImportMySqlTest, AStreamThatBreaksOffWritesNothing) {

@@ -77,8 +77,10 @@ common::ServiceDefinition ProbeServiceDefinition() {
   definition.defaults.metrics_address = "127.0.0.1:34251";
   definition.defaults.database = "crm_probe";
   definition.migrations = ProbeMigrations;
-  definition.make_services = [](common::MySqlPool& pool, common::CallRunner& runner) {
-    std::vector<std::unique_ptr<grpc::Service>> services;
+  definition.make_services =
+      [](common::MySqlPool& pool, common::CallRunner& runner,
+         const common::ServiceConfig&) -> absl::StatusOr<common::GrpcServices> {
+    common::GrpcServices services;
     services.push_back(std::make_unique<ProbeService>(pool, runner));
     return services;
   };
