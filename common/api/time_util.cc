@@ -73,8 +73,23 @@ std::string FormatMysqlDatetime(absl::Time time) {
   const absl::CivilSecond civil = absl::ToCivilSecond(clamped, absl::UTCTimeZone());
   const int64_t micros =
       absl::ToInt64Microseconds(clamped - absl::FromCivil(civil, absl::UTCTimeZone()));
-  return absl::StrFormat("%04d-%02d-%02d %02d:%02d:%02d.%06d", civil.year(), civil.month(),
-                         civil.day(), civil.hour(), civil.minute(), civil.second(), micros);
+  // Written digit by digit: bulk writes format three times per row, and
+  // StrFormat was most of that cost.
+  std::string text = "0000-00-00 00:00:00.000000";
+  const auto put = [&text](size_t end, int64_t value, int digits) {
+    for (int i = 1; i <= digits; ++i) {
+      text[end - i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(4, civil.year(), 4);  // Clamp keeps the year within 1..9999
+  put(7, civil.month(), 2);
+  put(10, civil.day(), 2);
+  put(13, civil.hour(), 2);
+  put(16, civil.minute(), 2);
+  put(19, civil.second(), 2);
+  put(26, micros, 6);
+  return text;
 }
 
 absl::StatusOr<absl::Time> ParseMysqlDatetime(std::string_view text) {
