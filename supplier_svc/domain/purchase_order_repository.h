@@ -35,6 +35,7 @@ enum class PurchaseOrderColumn {
   kOriginalSupplier,
   kContract,
   kStatus,
+  kOrderDate,
   kPromisedDeliveryDate,
   kActualDeliveryDate,
   kOnTimeDelivery,
@@ -43,7 +44,7 @@ enum class PurchaseOrderColumn {
 };
 using PurchaseOrderCondition = common::Condition<PurchaseOrderColumn>;
 
-enum class PurchaseOrderOrder { kCreateTime, kPromisedDeliveryDate, kTotalAmount };
+enum class PurchaseOrderOrder { kCreateTime, kOrderDate, kPromisedDeliveryDate, kTotalAmount };
 
 // Orders without a promised delivery date sort as if promised on this day.
 inline constexpr char kNoPromisedDateSortValue[] = "1000-01-01";

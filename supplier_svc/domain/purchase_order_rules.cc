@@ -33,6 +33,7 @@ const std::vector<common::FilterField<PurchaseOrderColumn>>& PurchaseOrderFields
        "suppliers"},
       {"contract", PurchaseOrderColumn::kContract, Kind::kResource, nullptr, "contracts"},
       {"status", PurchaseOrderColumn::kStatus, Kind::kEnum, v1::PurchaseOrderStatus_descriptor()},
+      {"order_date", PurchaseOrderColumn::kOrderDate, Kind::kDate},
       {"promised_delivery_date", PurchaseOrderColumn::kPromisedDeliveryDate, Kind::kDate},
       {"actual_delivery_date", PurchaseOrderColumn::kActualDeliveryDate, Kind::kDate},
       {"on_time_delivery", PurchaseOrderColumn::kOnTimeDelivery, Kind::kBool},
@@ -74,6 +75,10 @@ absl::Status ValidatePurchaseOrder(const v1::PurchaseOrder& order) {
   if (IsSet(order.promised_delivery_date())) {
     v.Check(common::ValidateCalendarDate("purchase_order.promised_delivery_date",
                                          common::FromDateMessage(order.promised_delivery_date())));
+  }
+  if (IsSet(order.order_date())) {
+    v.Check(common::ValidateCalendarDate("purchase_order.order_date",
+                                         common::FromDateMessage(order.order_date())));
   }
   if (!v.ok()) return v.status();
   if (order.lines_size() == 0) {
@@ -124,6 +129,7 @@ void ClearPurchaseOrderOutputOnly(v1::PurchaseOrder& order) {
   order.clear_create_time();
   order.clear_update_time();
   if (!IsSet(order.promised_delivery_date())) order.clear_promised_delivery_date();
+  if (!IsSet(order.order_date())) order.clear_order_date();
   for (v1::PurchaseOrderLine& line : *order.mutable_lines()) {
     line.clear_line_number();
     line.clear_amount();
@@ -347,11 +353,12 @@ absl::Status ParsePurchaseOrderOrder(std::string_view order_by, PurchaseOrderOrd
     return absl::OkStatus();
   }
   absl::StatusOr<common::OrderBy> parsed = common::ParseOrderBy(
-      order_by, {"create_time", "promised_delivery_date", "total_amount.amount_minor"});
+      order_by,
+      {"create_time", "order_date", "promised_delivery_date", "total_amount.amount_minor"});
   if (!parsed.ok()) return parsed.status();
-  constexpr PurchaseOrderOrder kOrders[] = {PurchaseOrderOrder::kCreateTime,
-                                            PurchaseOrderOrder::kPromisedDeliveryDate,
-                                            PurchaseOrderOrder::kTotalAmount};
+  constexpr PurchaseOrderOrder kOrders[] = {
+      PurchaseOrderOrder::kCreateTime, PurchaseOrderOrder::kOrderDate,
+      PurchaseOrderOrder::kPromisedDeliveryDate, PurchaseOrderOrder::kTotalAmount};
   order = kOrders[parsed->field];
   descending = parsed->descending;
   return absl::OkStatus();

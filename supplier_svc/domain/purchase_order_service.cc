@@ -51,7 +51,31 @@ int64_t SupplierIdOf(const v1::PurchaseOrder& order) {
 }
 
 CalendarDate OrderDate(const v1::PurchaseOrder& order) {
-  return common::UtcDate(common::FromProtoTimestamp(order.create_time()));
+  return common::FromDateMessage(order.order_date());
+}
+
+// How far back an order may be dated (orders taken over from another system).
+constexpr int kMaxOrderBackdateYears = 10;
+
+// The order date of a new order: `requested` when set (not in the future,
+// at most kMaxOrderBackdateYears back), else today.
+absl::StatusOr<CalendarDate> NewOrderDate(const v1::PurchaseOrder& order,
+                                          const CalendarDate& today) {
+  if (!order.has_order_date()) return today;
+  const CalendarDate requested = common::FromDateMessage(order.order_date());
+  if (today < requested) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("purchase_order.order_date: %s is in the future (today is %s)",
+                        common::FormatIsoDate(requested), common::FormatIsoDate(today)));
+  }
+  const CalendarDate earliest{today.year - kMaxOrderBackdateYears, today.month,
+                              std::min(today.day, 28)};
+  if (requested < earliest) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "purchase_order.order_date: %s is more than %d years back (earliest %s)",
+        common::FormatIsoDate(requested), kMaxOrderBackdateYears, common::FormatIsoDate(earliest)));
+  }
+  return requested;
 }
 
 // Locks the contracts in ascending id order (so two transactions never wait
@@ -170,6 +194,8 @@ std::string SortValue(const v1::PurchaseOrder& order, PurchaseOrderOrder by) {
     case PurchaseOrderOrder::kPromisedDeliveryDate:
       if (!order.has_promised_delivery_date()) return kNoPromisedDateSortValue;
       return common::FormatIsoDate(common::FromDateMessage(order.promised_delivery_date()));
+    case PurchaseOrderOrder::kOrderDate:
+      return common::FormatIsoDate(OrderDate(order));
     case PurchaseOrderOrder::kTotalAmount:
       return std::to_string(order.total_amount().amount_minor());
     case PurchaseOrderOrder::kCreateTime:
@@ -189,11 +215,11 @@ absl::StatusOr<PurchaseOrderCursor> DecodeCursor(std::string_view token,
   }
   after.sort_value = cursor->keys[0];
   int64_t amount = 0;
-  const bool readable = by == PurchaseOrderOrder::kCreateTime
-                            ? common::ParseMysqlDatetime(after.sort_value).ok()
-                        : by == PurchaseOrderOrder::kPromisedDeliveryDate
-                            ? common::ParseIsoDate(after.sort_value).ok()
-                            : absl::SimpleAtoi(after.sort_value, &amount);
+  const bool readable =
+      by == PurchaseOrderOrder::kCreateTime ? common::ParseMysqlDatetime(after.sort_value).ok()
+      : by == PurchaseOrderOrder::kPromisedDeliveryDate || by == PurchaseOrderOrder::kOrderDate
+          ? common::ParseIsoDate(after.sort_value).ok()
+          : absl::SimpleAtoi(after.sort_value, &amount);
   if (!readable) return absl::InvalidArgumentError("page_token: invalid or corrupted");
   return after;
 }
@@ -344,10 +370,12 @@ absl::Status PurchaseOrderService::CreatePurchaseOrder(
   ClearPurchaseOrderOutputOnly(order);
   if (absl::Status valid = ValidatePurchaseOrder(order); !valid.ok()) return valid;
   const absl::Time now = Now();
-  const CalendarDate today = common::UtcDate(now);
+  absl::StatusOr<CalendarDate> order_date = NewOrderDate(order, common::UtcDate(now));
+  if (!order_date.ok()) return order_date.status();
+  common::ToDateMessage(*order_date, order.mutable_order_date());
   if (order.has_promised_delivery_date()) {
     if (absl::Status s = CheckNotBeforeOrderDate("purchase_order.promised_delivery_date",
-                                                 order.promised_delivery_date(), today);
+                                                 order.promised_delivery_date(), *order_date);
         !s.ok()) {
       return s;
     }
@@ -376,7 +404,8 @@ absl::Status PurchaseOrderService::CreatePurchaseOrder(
           }
         }
         v1::PurchaseOrder priced = order;
-        if (absl::Status s = PriceOrder(store, supplier_id, today, contracts, priced); !s.ok()) {
+        if (absl::Status s = PriceOrder(store, supplier_id, *order_date, contracts, priced);
+            !s.ok()) {
           return s;
         }
         std::map<int64_t, StoredContract> drawn = contracts;

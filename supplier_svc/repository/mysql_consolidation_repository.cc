@@ -415,8 +415,7 @@ absl::StatusOr<PlanLoad> MySqlConsolidationRepository::LoadPlanInputs(
                                 kCandidates,
                                 ") m JOIN purchase_orders p ON p.supplier_id = m.id"
                                 " JOIN purchase_order_lines l ON l.purchase_order_id = p.id"
-                                " WHERE p.status <> ? AND p.create_time >= ?"
-                                " AND p.create_time < DATE_ADD(?, INTERVAL 1 DAY)"
+                                " WHERE p.status <> ? AND p.order_date BETWEEN ? AND ?"
                                 " GROUP BY p.supplier_id, l.item, p.total_currency"),
                    candidate_values);
     quantities.params.insert(quantities.params.end(),

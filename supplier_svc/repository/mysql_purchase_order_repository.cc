@@ -35,14 +35,15 @@ constexpr std::string_view kSuppliers = "suppliers";
 
 constexpr char kOrderColumns[] =
     "p.id, p.po_number, p.supplier_id, p.original_supplier_id, p.original_supplier_display_name, "
-    "p.contract_id, p.status, p.total_currency, p.total_minor, p.promised_delivery_date, "
+    "p.contract_id, p.order_date, p.status, p.total_currency, p.total_minor, "
+    "p.promised_delivery_date, "
     "p.actual_delivery_date, p.on_time_delivery, p.accepted_quantity, p.defective_quantity, "
     "p.quality_notes, p.inspect_time, p.service_rating, p.cancel_reason, p.version, "
     "p.create_time, p.update_time";
 
 constexpr char kWrittenColumns[] =
     "supplier_id = ?, original_supplier_id = ?, original_supplier_display_name = ?, "
-    "contract_id = ?, status = ?, total_currency = ?, total_minor = ?, "
+    "contract_id = ?, order_date = ?, status = ?, total_currency = ?, total_minor = ?, "
     "promised_delivery_date = ?, actual_delivery_date = ?, on_time_delivery = ?, "
     "accepted_quantity = ?, defective_quantity = ?, quality_notes = ?, inspect_time = ?, "
     "service_rating = ?, cancel_reason = ?, create_time = ?, update_time = ?";
@@ -57,6 +58,8 @@ std::string_view OrderColumnSql(PurchaseOrderColumn column) {
       return "p.contract_id";
     case PurchaseOrderColumn::kStatus:
       return "p.status";
+    case PurchaseOrderColumn::kOrderDate:
+      return "p.order_date";
     case PurchaseOrderColumn::kPromisedDeliveryDate:
       return "p.promised_delivery_date";
     case PurchaseOrderColumn::kActualDeliveryDate:
@@ -75,6 +78,8 @@ std::string_view SortColumnSql(PurchaseOrderOrder order) {
   switch (order) {
     case PurchaseOrderOrder::kPromisedDeliveryDate:
       return "p.promised_date_sort";
+    case PurchaseOrderOrder::kOrderDate:
+      return "p.order_date";
     case PurchaseOrderOrder::kTotalAmount:
       return "p.total_minor";
     case PurchaseOrderOrder::kCreateTime:
@@ -121,6 +126,7 @@ absl::StatusOr<StoredPurchaseOrder> ReadOrder(const sql::ResultSet& row) {
   order.mutable_total_amount()->set_amount_minor(row.getInt64("total_minor"));
   for (const auto& [column, field] : std::initializer_list<
            std::pair<std::string, crm::common::v1::Date* (v1::PurchaseOrder::*)()>>{
+           {"order_date", &v1::PurchaseOrder::mutable_order_date},
            {"promised_delivery_date", &v1::PurchaseOrder::mutable_promised_delivery_date},
            {"actual_delivery_date", &v1::PurchaseOrder::mutable_actual_delivery_date}}) {
     crm::common::v1::Date date;
@@ -241,6 +247,7 @@ absl::StatusOr<std::vector<SqlValue>> OrderValues(const v1::PurchaseOrder& order
       *original,
       order.original_supplier_display_name(),
       *contract,
+      SqlDate(order.order_date(), true),
       int64_t{order.status()},
       order.total_amount().currency_code(),
       order.total_amount().amount_minor(),

@@ -144,9 +144,8 @@ absl::StatusOr<std::vector<ScorecardFigures>> SelectScorecardFigures(
   const std::string end = common::FormatIsoDate(scope.period_end);
   const int64_t cancelled = v1::PURCHASE_ORDER_STATUS_CANCELLED;
   const int64_t delivered = v1::PURCHASE_ORDER_STATUS_DELIVERED;
-  // Orders that count as spend: not cancelled, created within the period.
-  constexpr char kSpendOrder[] =
-      "p.status <> ? AND p.create_time >= ? AND p.create_time < DATE_ADD(?, INTERVAL 1 DAY)";
+  // Orders that count as spend: not cancelled, placed within the period.
+  constexpr char kSpendOrder[] = "p.status <> ? AND p.order_date BETWEEN ? AND ?";
 
   std::map<int64_t, ScorecardFigures> figures;
 

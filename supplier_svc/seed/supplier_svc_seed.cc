@@ -14,12 +14,17 @@
 // nothing. A service the binary does not serve (UNIMPLEMENTED) is skipped with
 // a note.
 //
-// Dates: the API dates a purchase order by the server's clock (create_time is
-// output only) and accepts delivery dates between the order date and today,
-// so the orders all carry today's date and every delivery is on time; what
-// varies per supplier is its defect rate and service rating. Validity dates
-// (offerings, qualifications, contracts) are fixed (2026-2027) so that the
-// request bodies stay the same from run to run.
+// Dates: the orders span the year before the day of the first seeding (the
+// create day of the seeded suppliers, which a rerun's replays return), so a
+// rerun sends the same requests: delivered and cancelled ones are 2 weeks to
+// a year old, confirmed and open ones at most 3 weeks. A delivery arrives on
+// its promised day (order date + the supplier's longest lead time) or, more
+// often the lower the supplier's service rating, up to 10 days late; defect
+// rates and ratings vary per supplier too. Validity dates (offerings,
+// qualifications, contracts) are fixed (2025-2027). Suppliers keep their
+// "seed-v1" request ids; offerings, contracts and orders are "seed-v2" (since
+// the orders were dated): a .local seeded by an earlier version keeps its
+// data and gets these in addition (remove .local/mariadb for a clean demo).
 #include <grpcpp/create_channel.h>
 
 #include <algorithm>
@@ -58,7 +63,8 @@ namespace {
 constexpr int kSuppliersPerCategory = 25;
 constexpr int kPurchaseOrders = 3000;
 constexpr int kThreads = 8;
-constexpr char kPrefix[] = "seed-v1";
+constexpr char kSupplierPrefix[] = "seed-v1";
+constexpr char kPrefix[] = "seed-v2";
 constexpr char kCurrency[] = "EUR";
 
 using Rng = std::mt19937_64;
@@ -114,7 +120,7 @@ std::string Slug(std::string_view text) {
 }
 
 // Fixed validity so the request bodies never change between runs.
-const absl::CivilDay kValidFrom(2026, 1, 1);
+const absl::CivilDay kValidFrom(2025, 1, 1);
 const absl::CivilDay kQualifiedUntil(2027, 12, 31);
 const absl::CivilDay kContractEnd(2027, 12, 31);
 
@@ -337,6 +343,8 @@ struct SeedOrder {
   v1::PurchaseOrderStatus target = v1::PURCHASE_ORDER_STATUS_DELIVERED;
   bool cancel_after_confirm = false;
   int lead_time_days = 7;
+  int age_days = 0;   // order date = first seeding day - age_days
+  int late_days = 0;  // delivered this many days after the promised date
   int64_t defective = 0;
   int rating = 0;
 };
@@ -497,7 +505,7 @@ Dataset Generate() {
       SeedContract contract;
       contract.number = static_cast<int>(data.contracts.size()) + 1;
       contract.supplier = static_cast<int>(i);
-      contract.title = absl::StrCat("Framework agreement ", s.category->short_name, " 2026-2027 (",
+      contract.title = absl::StrCat("Framework agreement ", s.category->short_name, " 2025-2027 (",
                                     s.supplier.display_name(), ")");
       for (int l = 0; l < 2; ++l) {
         contract.lines.push_back(
@@ -570,6 +578,10 @@ Dataset Generate() {
     } else {
       order.target = v1::PURCHASE_ORDER_STATUS_OPEN;
     }
+    const bool settled = order.target == v1::PURCHASE_ORDER_STATUS_DELIVERED ||
+                         order.target == v1::PURCHASE_ORDER_STATUS_CANCELLED;
+    order.age_days = settled ? Between(rng, order.lead_time_days + 11, 364) : Between(rng, 0, 20);
+    if (Chance(rng, 0.06 * (5 - s.rating))) order.late_days = Between(rng, 1, 10);
     int64_t units = 0;
     for (const SeedOrderLine& line : order.lines) units += line.quantity;
     if (s.defect_rate > 0) {
@@ -657,7 +669,7 @@ class Seeder {
         token_(std::move(token)),
         target_(std::move(target)),
         start_(absl::Now()),
-        today_(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone())) {
+        first_day_(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone())) {
     suppliers_stub_ = v1::SupplierService::NewStub(channel_);
     offerings_stub_ = v1::OfferingService::NewStub(channel_);
     contracts_stub_ = v1::ContractService::NewStub(channel_);
@@ -761,7 +773,7 @@ class Seeder {
   void CreateSupplier(const SeedSupplier& seed, size_t index) {
     v1::CreateSupplierRequest request;
     *request.mutable_supplier() = seed.supplier;
-    request.set_request_id(absl::StrCat(kPrefix, "-supplier-", seed.number));
+    request.set_request_id(absl::StrCat(kSupplierPrefix, "-supplier-", seed.number));
     v1::CreateSupplierResponse response;
     grpc::Status status = WithRetries([&] {
       grpc::ClientContext context;
@@ -770,6 +782,10 @@ class Seeder {
     });
     if (suppliers_.Record(status, status.ok() && Replayed(response.supplier().create_time()))) {
       names_[index] = response.supplier().name();
+      const absl::CivilDay created = absl::ToCivilDay(
+          absl::FromUnixSeconds(response.supplier().create_time().seconds()), absl::UTCTimeZone());
+      std::lock_guard<std::mutex> lock(first_day_mu_);
+      first_day_ = std::min(first_day_, created);
     }
   }
 
@@ -933,6 +949,7 @@ class Seeder {
       if (contract_names_[seed.contract].empty()) return;  // contracts not served
       order.set_contract(contract_names_[seed.contract]);
     }
+    *order.mutable_order_date() = DateOf(OrderDay(seed));
     for (const SeedOrderLine& line : seed.lines) {
       v1::PurchaseOrderLine& out = *order.add_lines();
       out.set_item(line.item->item);
@@ -988,10 +1005,7 @@ class Seeder {
         v1::ConfirmPurchaseOrderRequest confirm;
         confirm.set_name(name);
         confirm.set_etag(order.etag());
-        // A delivered order arrives on its promised day; an open one later.
-        *confirm.mutable_promised_delivery_date() = DateOf(
-            seed.target == v1::PURCHASE_ORDER_STATUS_DELIVERED ? today_
-                                                               : today_ + seed.lead_time_days);
+        *confirm.mutable_promised_delivery_date() = DateOf(PromisedDay(seed));
         v1::ConfirmPurchaseOrderResponse confirmed;
         status = orders_stub_->ConfirmPurchaseOrder(&context, confirm, &confirmed);
       } else {  // CONFIRMED → DELIVERED
@@ -1001,7 +1015,8 @@ class Seeder {
         v1::RecordPurchaseOrderDeliveryRequest delivery;
         delivery.set_name(name);
         delivery.set_etag(order.etag());
-        *delivery.mutable_actual_delivery_date() = DateOf(today_);
+        *delivery.mutable_actual_delivery_date() =
+            DateOf(std::min(first_day_, PromisedDay(seed) + seed.late_days));
         v1::QualityResult& quality = *delivery.mutable_quality_result();
         quality.set_accepted_quantity(units - defective);
         quality.set_defective_quantity(defective);
@@ -1022,6 +1037,13 @@ class Seeder {
     }
   }
 
+  absl::CivilDay OrderDay(const SeedOrder& seed) const {
+    return std::max(kValidFrom, first_day_ - seed.age_days);
+  }
+  absl::CivilDay PromisedDay(const SeedOrder& seed) const {
+    return OrderDay(seed) + seed.lead_time_days;
+  }
+
   static void RunParallel(size_t count, const std::function<void(size_t)>& work) {
     std::atomic<size_t> next{0};
     std::vector<std::thread> threads;
@@ -1037,7 +1059,10 @@ class Seeder {
   std::string token_;
   std::string target_;
   const absl::Time start_;
-  const absl::CivilDay today_;
+  // The day of the first seeding: the earliest create day of the suppliers.
+  // Written under first_day_mu_ while they are created, read only after.
+  std::mutex first_day_mu_;
+  absl::CivilDay first_day_;
   std::unique_ptr<v1::SupplierService::Stub> suppliers_stub_;
   std::unique_ptr<v1::OfferingService::Stub> offerings_stub_;
   std::unique_ptr<v1::ContractService::Stub> contracts_stub_;

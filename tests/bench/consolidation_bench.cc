@@ -137,16 +137,15 @@ absl::Status Load(common::MySqlPool& pool, int suppliers) {
             absl::StrCat("2024-", 1 + n % 12, "-", 1 + n % 28, " 10:00:00");
         const std::string day = absl::StrCat("2024-", 1 + n % 12, "-", 1 + n % 28);
         const int64_t defective = delivered ? (po + s) % 4 : 0;
-        rows.insert(rows.end(),
-                    {po, absl::StrCat("PO-", po), s, status, quantity * price,
-                     delivered ? SqlValue(day) : SqlValue(common::SqlNull{}),
-                     delivered ? SqlValue(day) : SqlValue(common::SqlNull{}),
-                     int64_t{delivered && (po + s) % 7 != 0 ? 1 : 0},
-                     delivered ? SqlValue(quantity - std::min(quantity, defective))
-                               : SqlValue(common::SqlNull{}),
-                     delivered ? SqlValue(std::min(quantity, defective))
-                               : SqlValue(common::SqlNull{}),
-                     int64_t{delivered ? 1 + (po + s) % 5 : 0}, created, created});
+        rows.insert(rows.end(), {po, absl::StrCat("PO-", po), s, status, quantity * price,
+                                 delivered ? SqlValue(day) : SqlValue(common::SqlNull{}),
+                                 delivered ? SqlValue(day) : SqlValue(common::SqlNull{}),
+                                 int64_t{delivered && (po + s) % 7 != 0 ? 1 : 0},
+                                 delivered ? SqlValue(quantity - std::min(quantity, defective))
+                                           : SqlValue(common::SqlNull{}),
+                                 delivered ? SqlValue(std::min(quantity, defective))
+                                           : SqlValue(common::SqlNull{}),
+                                 int64_t{delivered ? 1 + (po + s) % 5 : 0}, day, created, created});
         lines.insert(lines.end(), {po, absl::StrCat("ITEM-", item), quantity, price,
                                    quantity * price});
       }
@@ -156,8 +155,8 @@ absl::Status Load(common::MySqlPool& pool, int suppliers) {
                            " total_currency, total_minor, promised_delivery_date,"
                            " actual_delivery_date, on_time_delivery, accepted_quantity,"
                            " defective_quantity, quality_notes, service_rating, cancel_reason,"
-                           " version, create_time, update_time) VALUES ",
-                           "(?, ?, ?, ?, 'EUR', ?, ?, ?, ?, ?, ?, '', ?, '', 1, ?, ?)", "", 13,
+                           " version, order_date, create_time, update_time) VALUES ",
+                           "(?, ?, ?, ?, 'EUR', ?, ?, ?, ?, ?, ?, '', ?, '', 1, ?, ?, ?)", "", 14,
                            rows, kRowsPerStatement);
     common::ExecuteBatched(c,
                            "INSERT INTO purchase_order_lines (purchase_order_id, line_number,"

@@ -65,7 +65,8 @@ class ProcurementData {
     return *common::ParseResourceId("name", created.supplier().name(), "suppliers");
   }
 
-  // A purchase order with its lines (total = sum of line amounts); returns its id.
+  // A purchase order placed and entered on day `created` (YYYY-MM-DD) with its
+  // lines (total = sum of line amounts); returns its id.
   int64_t Order(int64_t supplier_id, v1::PurchaseOrderStatus status, const std::string& created,
                 const std::vector<Line>& lines, const Delivery& delivery = {},
                 const std::string& currency = "EUR") {
@@ -77,13 +78,13 @@ class ProcurementData {
         "INSERT INTO purchase_orders (po_number, supplier_id, status, total_currency,"
         " total_minor, promised_delivery_date, actual_delivery_date, on_time_delivery,"
         " accepted_quantity, defective_quantity, quality_notes, service_rating, cancel_reason,"
-        " version, create_time, update_time) VALUES ('%s', %d, %d, '%s', %d, %s, %s, %d, %s, %s,"
-        " '', %d, '', 1, '%s 08:00:00', '%s 08:00:00')",
+        " version, order_date, create_time, update_time) VALUES ('%s', %d, %d, '%s', %d, %s, %s,"
+        " %d, %s, %s, '', %d, '', 1, '%s', '%s 08:00:00', '%s 08:00:00')",
         number, supplier_id, static_cast<int>(status), currency, total,
         delivered ? absl::StrCat("'", delivery.actual_date, "'") : "NULL",
-        delivered ? absl::StrCat("'", delivery.actual_date, "'") : "NULL",
-        delivery.on_time ? 1 : 0, delivered ? absl::StrCat(delivery.accepted) : "NULL",
-        delivered ? absl::StrCat(delivery.defective) : "NULL", delivery.rating, created,
+        delivered ? absl::StrCat("'", delivery.actual_date, "'") : "NULL", delivery.on_time ? 1 : 0,
+        delivered ? absl::StrCat(delivery.accepted) : "NULL",
+        delivered ? absl::StrCat(delivery.defective) : "NULL", delivery.rating, created, created,
         created));
     const int64_t id = Int(absl::StrCat("SELECT id FROM purchase_orders WHERE po_number = '",
                                         number, "'"));

@@ -536,6 +536,62 @@ TEST_F(PurchaseOrderServiceMySqlTest, OrdersNeedAContractInForceOnTheOrderDate) 
   EXPECT_EQ(Count("SELECT COUNT(*) FROM purchase_orders"), 0);
 }
 
+TEST_F(PurchaseOrderServiceMySqlTest, BackDatedOrdersArePricedAndCheckedOnTheirOrderDate) {
+  const v1::Supplier acme = MakeSupplier("Acme");
+  const v1::Contract contract = ActiveContract(acme, {{"BOLT", 25, 100}});  // 2024 only
+  absl::StatusOr<v1::PurchaseOrder> entered_today =
+      Place(OrderFor(acme, {{"BOLT", 1, 0}}, contract.name()));
+  ASSERT_THAT(entered_today, IsOk());
+  EXPECT_EQ(common::FromDateMessage(entered_today->order_date()),
+            (common::CalendarDate{2024, 3, 1}));  // unset: the day of creation
+
+  Advance(absl::Hours(24 * 310));  // 2025-01-05: the contract's term is over
+  v1::PurchaseOrder backdated = OrderFor(acme, {{"BOLT", 2, 0}}, contract.name());
+  *backdated.mutable_order_date() = MakeDate(2024, 11, 20);
+  absl::StatusOr<v1::PurchaseOrder> placed = Place(backdated);
+  ASSERT_THAT(placed, IsOk());  // in force on its order date
+  EXPECT_EQ(common::FromDateMessage(placed->order_date()), (common::CalendarDate{2024, 11, 20}));
+  EXPECT_EQ(placed->lines(0).unit_price().amount_minor(), 25);  // the contract's price
+  EXPECT_EQ(GetOrder(placed->name())->order_date().day(), 20);
+  absl::StatusOr<v1::Contract> drawn = GetContract(contract.name());
+  ASSERT_THAT(drawn, IsOk());
+  EXPECT_EQ(drawn->lines(0).ordered_quantity(), 3);
+
+  absl::Status early = Confirm(*placed, MakeDate(2024, 11, 19)).status();
+  EXPECT_EQ(early.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(early.message()), HasSubstr("before the order date 2024-11-20"));
+  absl::StatusOr<v1::PurchaseOrder> confirmed = Confirm(*placed, MakeDate(2024, 12, 1));
+  ASSERT_THAT(confirmed, IsOk());
+  absl::StatusOr<v1::PurchaseOrder> delivered = Deliver(*confirmed, MakeDate(2024, 11, 30), 2, 0);
+  ASSERT_THAT(delivered, IsOk());
+  EXPECT_TRUE(delivered->on_time_delivery());
+
+  for (const auto& [date, message] : std::vector<std::pair<crm::common::v1::Date, std::string>>{
+           {MakeDate(2025, 1, 6), "purchase_order.order_date: 2025-01-06 is in the future"},
+           {MakeDate(2015, 1, 4), "purchase_order.order_date: 2015-01-04 is more than 10 years"},
+           {MakeDate(2024, 2, 30), "purchase_order.order_date"}}) {
+    v1::PurchaseOrder order = OrderFor(acme, {{"BOLT", 1, 0}}, contract.name());
+    *order.mutable_order_date() = date;
+    absl::Status status = Place(order).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << message;
+    EXPECT_THAT(std::string(status.message()), HasSubstr(message));
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM purchase_orders"), 2);
+
+  EXPECT_THAT(ListNumbers("order_date >= \"2024-06-01\"", ""), ElementsAre(placed->po_number()));
+  EXPECT_THAT(ListNumbers("", "order_date desc"),
+              ElementsAre(placed->po_number(), entered_today->po_number()));
+
+  v1::UpdatePurchaseOrderRequest update;
+  *update.mutable_purchase_order() = *entered_today;
+  *update.mutable_purchase_order()->mutable_order_date() = MakeDate(2024, 2, 1);
+  update.mutable_update_mask()->add_paths("order_date");
+  v1::UpdatePurchaseOrderResponse updated;
+  absl::Status immutable = orders_.UpdatePurchaseOrder(call_, update, updated);
+  EXPECT_EQ(immutable.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(immutable.message()), HasSubstr("order_date"));
+}
+
 TEST_F(PurchaseOrderServiceMySqlTest, ListPagesFiltersAndOrders) {
   const v1::Supplier acme = MakeSupplier("Acme");
   const v1::Supplier bolt = MakeSupplier("Bolt");

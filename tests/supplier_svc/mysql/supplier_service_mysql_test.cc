@@ -430,12 +430,14 @@ TEST_F(SupplierServiceMySqlTest, DeleteHidesFromListAndUndeleteRestores) {
 TEST_F(SupplierServiceMySqlTest, DeleteIsRefusedWhileOrdersAreOpen) {
   v1::Supplier acme = Create("Acme");
   const int64_t id = std::stoll(acme.name().substr(std::string("suppliers/").size()));
-  ASSERT_THAT(test_support::ExecuteSql(
-                  pool_, absl::StrCat("INSERT INTO purchase_orders (po_number, supplier_id, status, "
-                                      "total_currency, total_minor, quality_notes, cancel_reason, "
-                                      "version, create_time, update_time) VALUES ('PO-1', ",
-                                      id, ", 1, 'EUR', 1000, '', '', 1, NOW(6), NOW(6))")),
-              IsOk());
+  ASSERT_THAT(
+      test_support::ExecuteSql(
+          pool_, absl::StrCat("INSERT INTO purchase_orders (po_number, supplier_id, status, "
+                              "total_currency, total_minor, quality_notes, cancel_reason, "
+                              "version, order_date, create_time, update_time) VALUES "
+                              "('PO-1', ",
+                              id, ", 1, 'EUR', 1000, '', '', 1, CURDATE(), NOW(6), NOW(6))")),
+      IsOk());
   v1::DeleteSupplierRequest remove;
   remove.set_name(acme.name());
   v1::DeleteSupplierResponse removed;
@@ -476,13 +478,15 @@ TEST_F(SupplierServiceMySqlTest, SummaryCountsByStatusAndCategoryAndSumsRecentSp
        std::vector<std::tuple<std::string, int, int, std::string>>{
            {"PO-1", 3, 1000, "2023-06-01"}, {"PO-2", 1, 250, "2023-10-01"},
            {"PO-3", 4, 9999, "2023-10-02"}, {"PO-4", 3, 7777, "2022-01-01"}}) {
-    ASSERT_THAT(test_support::ExecuteSql(
-                    pool_, absl::StrCat("INSERT INTO purchase_orders (po_number, supplier_id, "
-                                        "status, total_currency, total_minor, quality_notes, "
-                                        "cancel_reason, version, create_time, update_time) VALUES ('",
-                                        number, "', ", a_id, ", ", status, ", 'EUR', ", amount,
-                                        ", '', '', 1, '", time, "', '", time, "')")),
-                IsOk());
+    ASSERT_THAT(
+        test_support::ExecuteSql(
+            pool_, absl::StrCat("INSERT INTO purchase_orders (po_number, supplier_id, "
+                                "status, total_currency, total_minor, quality_notes, "
+                                "cancel_reason, version, order_date, create_time, "
+                                "update_time) VALUES ('",
+                                number, "', ", a_id, ", ", status, ", 'EUR', ", amount,
+                                ", '', '', 1, DATE('", time, "'), '", time, "', '", time, "')")),
+        IsOk());
   }
   v1::GetSupplierSummaryRequest request;
   v1::GetSupplierSummaryResponse response;
