@@ -22,6 +22,8 @@
 
 namespace crm::customer {
 
+class DuplicateStore;  // duplicate_repository.h
+
 // A customer as stored: its id, its version (the etag's source) and the
 // message with every field, output-only ones included (name, etag and times
 // filled in by the repository).
@@ -104,6 +106,9 @@ class CustomerStore {
   // The opportunity tables in this same transaction (ConvertLead creates its
   // opportunity there, so customer and opportunity commit together).
   virtual OpportunityStore& Opportunities() = 0;
+  // The merge journal in this same transaction (ConvertLead records a
+  // conversion into an existing customer as a merge of the lead into it).
+  virtual DuplicateStore& Merges() = 0;
 
   // Bulk forms for imports, in multi-row statements.
   // Inserts new customers (version 1, as InsertCustomer); returns their ids in order.

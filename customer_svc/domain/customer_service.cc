@@ -6,21 +6,23 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "common/api/etag.h"
-#include "common/api/fingerprint.h"
-#include "common/audit/audit_log.h"
 #include "common/api/field_mask.h"
+#include "common/api/fingerprint.h"
+#include "common/api/id_page_token.h"
 #include "common/api/page_token.h"
 #include "common/api/party_validation.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
 #include "common/api/time_util.h"
 #include "common/api/validation.h"
+#include "common/audit/audit_log.h"
 #include "customer_svc/domain/customer_validation.h"
+#include "customer_svc/domain/duplicate_repository.h"
 #include "customer_svc/domain/lead_conversion.h"
 #include "customer_svc/domain/lifecycle.h"
 #include "customer_svc/domain/list_filters.h"
+#include "customer_svc/domain/merge_journal.h"
 #include "customer_svc/domain/opportunity_service.h"
-#include "common/api/id_page_token.h"
 #include "customer_svc/domain/update_rules.h"
 
 namespace crm::customer {
@@ -549,7 +551,7 @@ absl::Status CustomerService::ConvertLead(const common::CallContext& call,
             converted.add_filled_field_paths(std::move(path));
           }
           if (converted.filled_field_paths_size() == 0) {
-            *converted.mutable_customer() = std::move(existing->customer);
+            *converted.mutable_customer() = existing->customer;
           } else {
             absl::StatusOr<StoredCustomer> result = StoreChange(
                 store, call, *existing, std::move(filled), crm::common::v1::AUDIT_ACTION_UPDATE,
@@ -557,6 +559,21 @@ absl::Status CustomerService::ConvertLead(const common::CallContext& call,
             if (!result.ok()) return result.status();
             *converted.mutable_customer() = std::move(result->customer);
           }
+          StoredMerge journal;
+          journal.survivor_id = *existing_id;
+          journal.merge.set_actor(call.caller.team);
+          journal.merge.set_request_id(request.request_id());
+          *journal.merge.mutable_merge_time() = common::ToProtoTimestamp(now);
+          journal.survivor_before = existing->customer;
+          journal.survivor_after = converted.customer();
+          journal.members.push_back({*lead_id, lead->customer, merged->version});
+          absl::StatusOr<v1::CustomerMerge> merge =
+              RecordMerge(store.Merges(), call, journal, {*lead_id},
+                          absl::StrCat("lead ", request.lead(), " converted into ",
+                                       request.existing_customer()),
+                          now);
+          if (!merge.ok()) return merge.status();
+          *converted.mutable_merge() = *std::move(merge);
           customer_id = *existing_id;
         } else {
           if (absl::Status s = CheckTransition(request.lead(), from, *target_stage); !s.ok()) {

@@ -13,6 +13,7 @@
 #include "common/api/filter_fields.h"
 #include "common/api/fingerprint.h"
 #include "common/api/id_page_token.h"
+#include "common/api/order_by.h"
 #include "common/api/page_token.h"
 #include "common/api/quote.h"
 #include "common/api/resource_name.h"
@@ -21,7 +22,7 @@
 #include "common/audit/audit_log.h"
 #include "customer_svc/domain/customer_merge.h"
 #include "customer_svc/domain/duplicate_rules.h"
-#include "common/api/order_by.h"
+#include "customer_svc/domain/merge_journal.h"
 
 namespace crm::customer {
 namespace {
@@ -713,25 +714,12 @@ absl::Status DuplicateService::MergeCustomers(const common::CallContext& call,
         }
         journal.survivor_after = written->customer;
 
-        absl::StatusOr<int64_t> merge_id = store.InsertMerge(journal);
-        if (!merge_id.ok()) return merge_id.status();
-        absl::StatusOr<std::vector<v1::ChildMoveCount>> moves =
-            store.MoveChildRows(*merge_id, ids->survivor, ids->merged);
-        if (!moves.ok()) return moves.status();
-        if (absl::Status s = store.SetMergeMoves(*merge_id, *moves); !s.ok()) return s;
-        absl::StatusOr<std::optional<StoredMerge>> merge = store.LockMerge(*merge_id);
+        absl::StatusOr<v1::CustomerMerge> merge =
+            RecordMerge(store, call, journal, ids->merged, reason, now);
         if (!merge.ok()) return merge.status();
-        if (!merge->has_value())
-          return absl::InternalError("merge record vanished after writing it");
-        if (absl::Status s =
-                Audit(store, call, (*merge)->merge.name(), crm::common::v1::AUDIT_ACTION_CREATE,
-                      common::DiffFromEmpty((*merge)->merge), reason, now);
-            !s.ok()) {
-          return s;
-        }
         v1::MergeCustomersResponse merged;
         *merged.mutable_survivor() = std::move(written->customer);
-        *merged.mutable_merge() = std::move((*merge)->merge);
+        *merged.mutable_merge() = *std::move(merge);
         return merged.SerializeAsString();
       });
   if (!stored_response.ok()) return stored_response.status();

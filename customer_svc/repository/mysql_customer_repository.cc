@@ -21,6 +21,7 @@
 #include "common/mysql/idempotency.h"
 #include "common/mysql/sql_query.h"
 #include "common/mysql/transaction.h"
+#include "customer_svc/repository/mysql_duplicate_repository.h"
 #include "customer_svc/repository/mysql_opportunity_repository.h"
 #include "customer_svc/repository/mysql_referral_repository.h"
 
@@ -217,6 +218,11 @@ class MySqlCustomerStore final : public CustomerStore {
   OpportunityStore& Opportunities() override {
     if (opportunities_ == nullptr) opportunities_ = MakeMySqlOpportunityStore(connection_);
     return *opportunities_;
+  }
+
+  DuplicateStore& Merges() override {
+    if (merges_ == nullptr) merges_ = MakeMySqlDuplicateStore(connection_);
+    return *merges_;
   }
 
   absl::StatusOr<std::optional<StoredCustomer>> LockCustomer(int64_t id) override {
@@ -508,6 +514,7 @@ class MySqlCustomerStore final : public CustomerStore {
 
   sql::Connection& connection_;
   std::unique_ptr<OpportunityStore> opportunities_;
+  std::unique_ptr<DuplicateStore> merges_;
 };
 
 }  // namespace

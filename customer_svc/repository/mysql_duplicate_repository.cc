@@ -539,6 +539,10 @@ std::string NormalizedSql(v1::Normalizer normalizer, const std::string& value) {
 
 }  // namespace
 
+std::unique_ptr<DuplicateStore> MakeMySqlDuplicateStore(sql::Connection& connection) {
+  return std::make_unique<MySqlDuplicateStore>(connection);
+}
+
 std::string MySqlDuplicateRepository::KeySql(const MatchKey& key, std::string_view alias) {
   return NormalizedSql(key.normalizer, FieldSql(key.field, alias));
 }

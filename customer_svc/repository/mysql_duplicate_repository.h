@@ -44,6 +44,9 @@ inline constexpr MergeChildColumn kMergeChildColumns[] = {
     {"customers", "id", "parent_id", "childAccounts"},
 };
 
+// The merge operations on `connection`, inside the transaction it runs.
+std::unique_ptr<DuplicateStore> MakeMySqlDuplicateStore(sql::Connection& connection);
+
 // DuplicateRepository over the crm_customer schema (migrations/V007...).
 // Normalized match keys are computed in SQL with the same rules as
 // NormalizeValue (duplicate_rules.h), so exact rules group customers with one

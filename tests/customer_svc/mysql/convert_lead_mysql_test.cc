@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_log.h"
 #include "crm/customer/v1/audit_service.pb.h"
+#include "customer_svc/domain/duplicate_service.h"
+#include "customer_svc/repository/mysql_duplicate_repository.h"
 #include "tests/customer_svc/mysql/opportunity_test_fixture.h"
 
 namespace crm::customer {
@@ -167,6 +169,66 @@ TEST_F(ConvertLeadMySqlTest, IntoAnExistingCustomerFillsOnlyItsEmptyFields) {
   ASSERT_THAT(unchanged, IsOk());
   EXPECT_TRUE(unchanged->filled_field_paths().empty());
   EXPECT_EQ(unchanged->customer().SerializeAsString(), customer.SerializeAsString());
+}
+
+TEST_F(ConvertLeadMySqlTest, IntoAnExistingCustomerMovesTheLeadsRowsAsAMergeThatCanBeUndone) {
+  v1::Customer existing =
+      CreateFull("Acme GmbH", "sales@acme.example", "", "", v1::LIFECYCLE_STAGE_ACTIVE);
+  v1::Customer lead =
+      CreateFull("Acme lead from the fair", "jane@acme.example", "+49 30 1234567", "acme.example");
+  const std::string lead_id = lead.name().substr(std::string("customers/").size());
+  ASSERT_THAT(test_support::ExecuteSql(
+                  pool_, absl::StrCat("INSERT INTO interactions (customer_id, channel, direction, "
+                                      "subject, summary, sentiment, occur_time, employee, details, "
+                                      "version, create_time, update_time) VALUES (",
+                                      lead_id,
+                                      ", 1, 1, 'Met at the fair', 'wants a quote', 1, NOW(6), '', "
+                                      "'', 1, NOW(6), NOW(6))")),
+              IsOk());
+  const auto rows_of = [this](const std::string& name) {
+    const std::string id = name.substr(std::string("customers/").size());
+    return Count(absl::StrCat("SELECT COUNT(*) FROM interactions WHERE customer_id = ", id)) * 100 +
+           Count(
+               absl::StrCat("SELECT COUNT(*) FROM lifecycle_transitions WHERE customer_id = ", id));
+  };
+  // interactions * 100 + lifecycle transitions (each has its creation's)
+  EXPECT_EQ(rows_of(lead.name()), 101);
+  EXPECT_EQ(rows_of(existing.name()), 1);
+
+  v1::ConvertLeadRequest request;
+  request.set_lead(lead.name());
+  request.set_existing_customer(existing.name());
+  request.set_request_id("convert-into-acme");
+  absl::StatusOr<v1::ConvertLeadResponse> converted = Convert(request);
+  ASSERT_THAT(converted, IsOk());
+  EXPECT_EQ(rows_of(lead.name()), 0);
+  EXPECT_EQ(rows_of(existing.name()), 102);
+  const v1::CustomerMerge& merge = converted->merge();
+  EXPECT_THAT(merge.name(), HasSubstr("customerMerges/"));
+  EXPECT_EQ(merge.survivor(), existing.name());
+  EXPECT_THAT(merge.merged_customers(), ElementsAre(lead.name()));
+  int64_t moved_interactions = 0;
+  for (const v1::ChildMoveCount& move : merge.moves()) {
+    if (move.collection() == "interactions") moved_interactions = move.count();
+  }
+  EXPECT_EQ(moved_interactions, 1);
+
+  // Undoing the conversion: the lead is a live LEAD again with its rows, the
+  // customer loses the fields it was filled with.
+  MySqlDuplicateRepository duplicate_repository(pool_);
+  DuplicateService duplicates(duplicate_repository, customer_repository_, [this] { return now_; });
+  v1::UnmergeCustomersRequest unmerge;
+  unmerge.set_merge(merge.name());
+  unmerge.set_request_id("undo-convert");
+  v1::UnmergeCustomersResponse unmerged;
+  ASSERT_THAT(duplicates.UnmergeCustomers(call_, unmerge, unmerged), IsOk());
+  v1::Customer restored = Reread(lead.name());
+  EXPECT_FALSE(restored.has_delete_time());
+  EXPECT_EQ(restored.lifecycle_stage(), v1::LIFECYCLE_STAGE_LEAD);
+  EXPECT_EQ(restored.organization_key().web_domain(), "acme.example");
+  EXPECT_EQ(Reread(existing.name()).phone(), "");
+  EXPECT_EQ(rows_of(lead.name()), 101);
+  EXPECT_EQ(rows_of(existing.name()), 1);
 }
 
 TEST_F(ConvertLeadMySqlTest, AFailureMidwayLeavesEverythingAsItWas) {
