@@ -2,13 +2,14 @@
 
 #include <cppconn/resultset.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api/calendar_date.h"
@@ -90,9 +91,7 @@ void AddSupplierConditions(SqlQuery& query, const std::vector<SupplierCondition>
 constexpr char kSupplierColumns[] =
     "s.id, s.display_name, s.legal_name, s.web_domain, s.tax_id, s.status, "
     "s.consolidated_into_id, s.integration_level, s.relationship_start_date, s.details, "
-    "s.version, s.create_time, s.update_time, s.delete_time, "
-    "(SELECT GROUP_CONCAT(c.category ORDER BY c.category) FROM supplier_categories c"
-    " WHERE c.supplier_id = s.id) AS categories";
+    "s.version, s.create_time, s.update_time, s.delete_time, s.category_list";
 
 // What goes into `details`: the fields that have no column.
 std::string DetailsBytes(const v1::Supplier& supplier) {
@@ -133,8 +132,9 @@ absl::StatusOr<StoredSupplier> ReadSupplier(const sql::ResultSet& row) {
     if (!date.ok()) return absl::InternalError("stored relationship_start_date is unreadable");
     common::ToDateMessage(*date, supplier.mutable_relationship_start_date());
   }
-  if (!row.isNull("categories")) {
-    for (absl::string_view category : absl::StrSplit(common::ReadString(row, "categories"), ',')) {
+  const std::string categories = common::ReadString(row, "category_list");
+  if (!categories.empty()) {
+    for (absl::string_view category : absl::StrSplit(categories, ',')) {
       int value = 0;
       if (!absl::SimpleAtoi(category, &value)) {
         return absl::InternalError("stored supplier categories are unreadable");
@@ -175,6 +175,8 @@ absl::StatusOr<std::vector<SqlValue>> SupplierValues(const v1::Supplier& supplie
   if (supplier.has_relationship_start_date()) {
     start_date = common::FormatIsoDate(common::FromDateMessage(supplier.relationship_start_date()));
   }
+  std::vector<int> categories(supplier.categories().begin(), supplier.categories().end());
+  std::sort(categories.begin(), categories.end());
   const crm::common::v1::OrganizationKey& key = supplier.organization_key();
   return std::vector<SqlValue>{
       supplier.display_name(),
@@ -184,6 +186,7 @@ absl::StatusOr<std::vector<SqlValue>> SupplierValues(const v1::Supplier& supplie
       int64_t{supplier.status()},
       consolidated_into,
       int64_t{supplier.integration_level()},
+      absl::StrJoin(categories, ","),
       supplier.postal_address().region_code(),
       start_date,
       DetailsBytes(supplier),
@@ -196,7 +199,7 @@ absl::StatusOr<std::vector<SqlValue>> SupplierValues(const v1::Supplier& supplie
 
 constexpr char kWrittenColumns[] =
     "display_name = ?, legal_name = ?, web_domain = ?, tax_id = ?, status = ?, "
-    "consolidated_into_id = ?, integration_level = ?, region_code = ?, "
+    "consolidated_into_id = ?, integration_level = ?, category_list = ?, region_code = ?, "
     "relationship_start_date = ?, details = ?, create_time = ?, update_time = ?, delete_time = ?";
 
 absl::StatusOr<std::optional<StoredSupplier>> SelectSupplier(sql::Connection& connection,

@@ -76,9 +76,9 @@ absl::Status Load(common::MySqlPool& pool, int suppliers) {
     }
     common::ExecuteBatched(c,
                            "INSERT INTO suppliers (id, display_name, legal_name, status,"
-                           " integration_level, region_code, details, version, create_time,"
-                           " update_time) VALUES ",
-                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", 10, rows, kRowsPerStatement);
+                           " integration_level, category_list, region_code, details, version,"
+                           " create_time, update_time) VALUES ",
+                           "(?, ?, ?, ?, ?, '3', ?, ?, ?, ?, ?)", "", 10, rows, kRowsPerStatement);
     rows.clear();
     for (int64_t id = 1; id <= suppliers; ++id) rows.insert(rows.end(), {id, int64_t{3}});
     common::ExecuteBatched(c, "INSERT INTO supplier_categories (supplier_id, category) VALUES ",
