@@ -1,5 +1,7 @@
 #include "customer_svc/handlers/customer_services.h"
 
+#include <algorithm>
+
 #include "absl/time/clock.h"
 #include "customer_svc/domain/insight_pricing.h"
 #include "customer_svc/handlers/audit_handler.h"
@@ -44,10 +46,11 @@ std::vector<common::FlagSpec> CustomerServiceFlags() {
 
 absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> MakeCustomerServices(
     common::MySqlPool& pool, common::CallRunner& runner, const common::ServiceConfig& config) {
-  // Each writing import holds a pooled connection.
   absl::StatusOr<int> max_concurrent_imports =
-      common::ExtraIntFlag(config, "max_concurrent_imports", 1, config.db.pool_size);
+      common::ExtraIntFlag(config, "max_concurrent_imports", 1, 1000);
   if (!max_concurrent_imports.ok()) return max_concurrent_imports.status();
+  // Each writing import holds a pooled connection: never more than the pool.
+  *max_concurrent_imports = std::min(*max_concurrent_imports, config.db.pool_size);
   auto repository = std::make_shared<MySqlCustomerRepository>(pool);
   std::vector<std::unique_ptr<grpc::Service>> services;
   services.push_back(std::make_unique<CustomerHandler>(

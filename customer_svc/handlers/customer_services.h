@@ -17,7 +17,8 @@ namespace crm::customer {
 
 // The flags only customer_svc has:
 //   --max_concurrent_imports (CRM_MAX_CONCURRENT_IMPORTS): ImportCustomers
-//     calls that write at the same time, 1 to --db_pool_size (default 3).
+//     calls that write at the same time, 1 to 1000 (default 3); at most
+//     --db_pool_size of them take effect.
 std::vector<common::FlagSpec> CustomerServiceFlags();
 
 // The gRPC services of customer_svc over `pool`, each owning the objects it

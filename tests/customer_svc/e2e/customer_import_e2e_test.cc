@@ -262,7 +262,7 @@ TEST_F(CustomerImportE2eTest, AnImportLimitOutOfRangeStopsTheStartNamingTheFlag)
   EXPECT_EQ(*exit_code, 2);
   EXPECT_THAT((*process)->Output(),
               HasSubstr("--max_concurrent_imports (CRM_MAX_CONCURRENT_IMPORTS): must be a whole "
-                        "number from 1 to 16"));
+                        "number from 1 to 1000"));
   EXPECT_THAT((*process)->Output(), HasSubstr("cannot start: service flags"));
 }
 
