@@ -217,21 +217,21 @@ class MySqlConsolidationStore final : public ConsolidationStore {
     // ... with its total of the re-priced lines and, unless an earlier
     // consolidation kept them, the retired supplier and its name as a snapshot
     // (one pass over the orders; values computed from the row as read).
-    moved.purchase_orders = run(
-        "UPDATE consolidation_purchase_orders mv STRAIGHT_JOIN purchase_orders p"
-        " FORCE INDEX (PRIMARY) ON p.id = mv.purchase_order_id"
-        " STRAIGHT_JOIN suppliers s FORCE INDEX (PRIMARY) ON s.id = mv.from_supplier_id"
-        " LEFT JOIN (SELECT l.purchase_order_id, SUM(l.amount_minor) AS total"
-        " FROM consolidation_purchase_orders x"
-        " STRAIGHT_JOIN purchase_order_lines l FORCE INDEX (PRIMARY)"
-        " ON l.purchase_order_id = x.purchase_order_id WHERE x.consolidation_id = ?"
-        " GROUP BY l.purchase_order_id) t ON t.purchase_order_id = p.id"
-        " SET p.original_supplier_display_name = IF(p.original_supplier_id IS NULL,"
-        " s.display_name, p.original_supplier_display_name),"
-        " p.original_supplier_id = IFNULL(p.original_supplier_id, mv.from_supplier_id),"
-        " p.supplier_id = mv.to_supplier_id, p.total_minor = IFNULL(t.total, p.total_minor),"
-        " p.version = p.version + 1, p.update_time = ? WHERE mv.consolidation_id = ?",
-        {cid, time, cid});
+    moved.purchase_orders =
+        run("UPDATE consolidation_purchase_orders mv STRAIGHT_JOIN purchase_orders p"
+            " FORCE INDEX (PRIMARY) ON p.id = mv.purchase_order_id"
+            " STRAIGHT_JOIN suppliers s FORCE INDEX (PRIMARY) ON s.id = mv.from_supplier_id"
+            " LEFT JOIN (SELECT l.purchase_order_id, SUM(l.amount_minor) AS total"
+            " FROM consolidation_purchase_orders x"
+            " STRAIGHT_JOIN purchase_order_lines l FORCE INDEX (PRIMARY)"
+            " ON l.purchase_order_id = x.purchase_order_id WHERE x.consolidation_id = ?"
+            " GROUP BY l.purchase_order_id ORDER BY NULL) t ON t.purchase_order_id = p.id"
+            " SET p.original_supplier_display_name = IF(p.original_supplier_id IS NULL,"
+            " s.display_name, p.original_supplier_display_name),"
+            " p.original_supplier_id = IFNULL(p.original_supplier_id, mv.from_supplier_id),"
+            " p.supplier_id = mv.to_supplier_id, p.total_minor = IFNULL(t.total, p.total_minor),"
+            " p.version = p.version + 1, p.update_time = ? WHERE mv.consolidation_id = ?",
+            {cid, time, cid});
     // Draft and active contracts go to the supplier's consolidated_into.
     constexpr char kOpenContracts[] =
         "consolidation_suppliers cs STRAIGHT_JOIN contracts k"
@@ -416,7 +416,8 @@ absl::StatusOr<PlanLoad> MySqlConsolidationRepository::LoadPlanInputs(
                                 ") m JOIN purchase_orders p ON p.supplier_id = m.id"
                                 " JOIN purchase_order_lines l ON l.purchase_order_id = p.id"
                                 " WHERE p.status <> ? AND p.order_date BETWEEN ? AND ?"
-                                " GROUP BY p.supplier_id, l.item, p.total_currency"),
+                                " GROUP BY p.supplier_id, l.item, p.total_currency"
+                                " ORDER BY NULL"),
                    candidate_values);
     quantities.params.insert(quantities.params.end(),
                              {int64_t{v1::PURCHASE_ORDER_STATUS_CANCELLED},
