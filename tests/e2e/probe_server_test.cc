@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -111,6 +112,11 @@ class ProbeServerTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    // What the probe and its database said, so a failure explains itself.
+    if (HasFailure() && probe_ != nullptr) {
+      std::fprintf(stderr, "--- probe output ---\n%s\n--- mariadb.log ---\n%s\n",
+                   probe_->Output().c_str(), ReadFile(db_.dir() + "/mariadb.log").c_str());
+    }
     probe_.reset();
     std::filesystem::remove_all(work_dir_);
   }
