@@ -4,8 +4,10 @@
 #include <google/protobuf/field_mask.pb.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
@@ -61,6 +63,8 @@ struct ScorecardFigures {
   int64_t rated_order_count = 0;   // service_rating 1-5
   int64_t rating_sum = 0;
   double price_index = 0;          // 0: no item with peers
+  // Units ordered per (item, currency) in non-cancelled orders of the period.
+  std::map<std::pair<std::string, std::string>, int64_t> item_quantities;
   // Spend of non-cancelled orders created in the period, in the currency the
   // supplier spent most in, and the total of its categories in that currency.
   std::string spend_currency;

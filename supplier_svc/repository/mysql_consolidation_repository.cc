@@ -409,23 +409,11 @@ absl::StatusOr<PlanLoad> MySqlConsolidationRepository::LoadPlanInputs(
       load.offerings.push_back(std::move(o));
     }
 
-    SqlQuery quantities;
-    quantities.Add(absl::StrCat("SELECT p.supplier_id, l.item, p.total_currency AS currency,"
-                                " CAST(SUM(l.quantity) AS SIGNED) AS qty FROM (",
-                                kCandidates,
-                                ") m JOIN purchase_orders p ON p.supplier_id = m.id"
-                                " JOIN purchase_order_lines l ON l.purchase_order_id = p.id"
-                                " WHERE p.status <> ? AND p.order_date BETWEEN ? AND ?"
-                                " GROUP BY p.supplier_id, l.item, p.total_currency"
-                                " ORDER BY NULL"),
-                   candidate_values);
-    quantities.params.insert(quantities.params.end(),
-                             {int64_t{v1::PURCHASE_ORDER_STATUS_CANCELLED},
-                              common::FormatIsoDate(period_start), common::FormatIsoDate(period_end)});
-    rows = common::Query(c, quantities);
-    while (rows->next()) {
-      load.quantities[{rows->getInt64("supplier_id"), common::ReadString(*rows, "item"),
-                       common::ReadString(*rows, "currency")}] = rows->getInt64("qty");
+    // The scope is the candidates, so their volumes come with the figures.
+    for (const ScorecardFigures& f : load.figures) {
+      for (const auto& [item, quantity] : f.item_quantities) {
+        load.quantities[{f.supplier_id, item.first, item.second}] = quantity;
+      }
     }
     return absl::OkStatus();
   });

@@ -220,15 +220,18 @@ absl::StatusOr<std::vector<ScorecardFigures>> SelectScorecardFigures(
   }
 
   // The spend of the categories, per currency: of the scope's category, or of
-  // every category each supplier has.
+  // every category each supplier has. The join order is fixed: after a bulk
+  // load InnoDB's sampled statistics can rate a supplier's orders as one row
+  // and put the supplier check after the orders (a lookup per order, 3x the
+  // time at twice the data).
   if (scope.category.has_value()) {
     SqlQuery totals;
     totals.Add(
         absl::StrCat(
             "SELECT p.total_currency AS currency, CAST(SUM(p.total_minor) AS SIGNED) AS amount"
-            " FROM purchase_orders p JOIN supplier_categories c ON c.supplier_id = p.supplier_id"
-            " AND c.category = ? JOIN suppliers t ON t.id = p.supplier_id AND t.delete_time IS NULL"
-            " WHERE ",
+            " FROM supplier_categories c STRAIGHT_JOIN suppliers t ON t.id = c.supplier_id"
+            " AND t.delete_time IS NULL STRAIGHT_JOIN purchase_orders p"
+            " ON p.supplier_id = c.supplier_id WHERE c.category = ? AND ",
             kSpendOrder, " GROUP BY p.total_currency ORDER BY NULL"),
         {int64_t{*scope.category}, cancelled, start, end});
     std::map<std::string, int64_t> by_currency;
@@ -261,34 +264,51 @@ absl::StatusOr<std::vector<ScorecardFigures>> SelectScorecardFigures(
     }
   }
 
-  // Price index: per item (and currency) the supplier's volume-weighted
+  // Per supplier, item and currency the units and amount ordered in the
+  // period, with the item's totals over every supplier (a window over the
+  // one grouped pass, so the order lines are read once); kept for the
+  // suppliers in scope. Price index: per item the supplier's volume-weighted
   // average unit price over the volume-weighted average of the other
-  // suppliers' prices, averaged over the supplier's items weighted by its
-  // volume; items nobody else sold in the period do not count.
-  SqlQuery price;
-  price.Add(
+  // suppliers' prices, averaged over its items weighted by its volume; items
+  // nobody else sold in the period do not count.
+  SqlQuery items;
+  items.Add(
       absl::StrCat(
           "WITH supplier_items AS (SELECT p.supplier_id, l.item, p.total_currency AS currency,"
-          " SUM(l.quantity) AS qty, SUM(l.amount_minor) AS amt FROM purchase_orders p"
-          " JOIN purchase_order_lines l ON l.purchase_order_id = p.id WHERE ",
+          " CAST(SUM(l.quantity) AS SIGNED) AS qty, CAST(SUM(l.amount_minor) AS SIGNED) AS amt"
+          " FROM purchase_orders p JOIN purchase_order_lines l ON l.purchase_order_id = p.id"
+          " WHERE ",
           kSpendOrder,
-          " AND l.quantity > 0 GROUP BY p.supplier_id, l.item, p.total_currency ORDER BY NULL),"
-          " items AS (SELECT item, currency, SUM(qty) AS qty, SUM(amt) AS amt,"
-          " COUNT(*) AS suppliers FROM supplier_items GROUP BY item, currency ORDER BY NULL)"
-          " SELECT x.supplier_id, SUM(x.qty * ((CAST(x.amt AS DOUBLE) / x.qty) /"
-          " (CAST(i.amt - x.amt AS DOUBLE) / (i.qty - x.qty)))) / SUM(x.qty) AS price_index"
-          " FROM supplier_items x JOIN items i ON i.item = x.item AND i.currency = x.currency JOIN "
-          "("),
+          " GROUP BY p.supplier_id, l.item, p.total_currency ORDER BY NULL)"
+          " SELECT x.supplier_id, x.item, x.currency, x.qty, x.amt, x.item_qty, x.item_amt,"
+          " x.item_suppliers FROM (SELECT supplier_items.*,"
+          " CAST(SUM(qty) OVER item AS SIGNED) AS item_qty,"
+          " CAST(SUM(amt) OVER item AS SIGNED) AS item_amt, COUNT(*) OVER item AS item_suppliers"
+          " FROM supplier_items WINDOW item AS (PARTITION BY item, currency)) x JOIN ("),
       {cancelled, start, end});
-  Append(price, in_scope);
-  price.Add(
-      ") m ON m.id = x.supplier_id WHERE i.suppliers > 1 AND i.qty > x.qty AND i.amt > x.amt"
-      " GROUP BY x.supplier_id ORDER BY NULL");
-  rows = common::Query(connection, price);
+  Append(items, in_scope);
+  items.Add(") m ON m.id = x.supplier_id");
+  std::map<int64_t, std::pair<double, int64_t>> weighted_price;  // sum of qty * ratio, qty
+  rows = common::Query(connection, items);
   while (rows->next()) {
-    if (!rows->isNull("price_index")) {
-      figures[rows->getInt64("supplier_id")].price_index = rows->getDouble("price_index");
+    const int64_t id = rows->getInt64("supplier_id");
+    const int64_t qty = rows->getInt64("qty");
+    const int64_t amt = rows->getInt64("amt");
+    const int64_t item_qty = rows->getInt64("item_qty");
+    const int64_t item_amt = rows->getInt64("item_amt");
+    figures[id].item_quantities[{common::ReadString(*rows, "item"),
+                                 common::ReadString(*rows, "currency")}] = qty;
+    if (rows->getInt64("item_suppliers") > 1 && item_qty > qty && item_amt > amt) {
+      const double own_price = static_cast<double>(amt) / static_cast<double>(qty);
+      const double others_price =
+          static_cast<double>(item_amt - amt) / static_cast<double>(item_qty - qty);
+      auto& [sum, quantity] = weighted_price[id];
+      sum += static_cast<double>(qty) * (own_price / others_price);
+      quantity += qty;
     }
+  }
+  for (const auto& [id, price] : weighted_price) {
+    figures[id].price_index = price.first / static_cast<double>(price.second);
   }
 
   std::vector<ScorecardFigures> result;
