@@ -200,18 +200,19 @@ class MySqlConsolidationStore final : public ConsolidationStore {
                      " l.offering_id = m.to_offering_id WHERE",
                      kRetired),
         {kOpen, kConfirmed, cid, kRoleRetired});
-    // ... then the order itself: to the keeper of its first mapped line (the
-    // first row INSERT IGNORE keeps), else the supplier's consolidated_into ...
-    run(absl::StrCat("INSERT IGNORE INTO consolidation_purchase_orders (consolidation_id,"
+    // ... then the order itself: to the keeper of its first mapped line, else
+    // the supplier's consolidated_into (one row per order, in order id order) ...
+    run(absl::StrCat("INSERT INTO consolidation_purchase_orders (consolidation_id,"
                      " purchase_order_id, from_supplier_id, to_supplier_id)"
-                     " SELECT cs.consolidation_id, p.id, cs.supplier_id, m.to_supplier_id FROM ",
-                     kOpenOrders, kMappedLines, "WHERE", kRetired,
-                     " ORDER BY p.id, l.line_number, m.from_offering_id"),
-        {kOpen, kConfirmed, cid, kRoleRetired});
-    run(absl::StrCat("INSERT IGNORE INTO consolidation_purchase_orders (consolidation_id,"
-                     " purchase_order_id, from_supplier_id, to_supplier_id)"
-                     " SELECT cs.consolidation_id, p.id, cs.supplier_id, cs.consolidated_into_id"
-                     " FROM ",
+                     " SELECT cs.consolidation_id, p.id, cs.supplier_id, IFNULL((SELECT"
+                     " m.to_supplier_id FROM purchase_order_lines l FORCE INDEX (PRIMARY)"
+                     " STRAIGHT_JOIN consolidation_item_mappings m"
+                     " FORCE INDEX (consolidation_item_mappings_by_item)"
+                     " ON m.consolidation_id = cs.consolidation_id"
+                     " AND m.from_supplier_id = cs.supplier_id AND m.item = l.item"
+                     " AND m.currency = p.total_currency WHERE l.purchase_order_id = p.id"
+                     " ORDER BY l.line_number, m.from_offering_id LIMIT 1),"
+                     " cs.consolidated_into_id) FROM ",
                      kOpenOrders, "WHERE", kRetired, " ORDER BY p.id"),
         {kOpen, kConfirmed, cid, kRoleRetired});
     // ... with its total of the re-priced lines and, unless an earlier
@@ -221,17 +222,14 @@ class MySqlConsolidationStore final : public ConsolidationStore {
         run("UPDATE consolidation_purchase_orders mv STRAIGHT_JOIN purchase_orders p"
             " FORCE INDEX (PRIMARY) ON p.id = mv.purchase_order_id"
             " STRAIGHT_JOIN suppliers s FORCE INDEX (PRIMARY) ON s.id = mv.from_supplier_id"
-            " LEFT JOIN (SELECT l.purchase_order_id, SUM(l.amount_minor) AS total"
-            " FROM consolidation_purchase_orders x"
-            " STRAIGHT_JOIN purchase_order_lines l FORCE INDEX (PRIMARY)"
-            " ON l.purchase_order_id = x.purchase_order_id WHERE x.consolidation_id = ?"
-            " GROUP BY l.purchase_order_id ORDER BY NULL) t ON t.purchase_order_id = p.id"
             " SET p.original_supplier_display_name = IF(p.original_supplier_id IS NULL,"
             " s.display_name, p.original_supplier_display_name),"
             " p.original_supplier_id = IFNULL(p.original_supplier_id, mv.from_supplier_id),"
-            " p.supplier_id = mv.to_supplier_id, p.total_minor = IFNULL(t.total, p.total_minor),"
+            " p.supplier_id = mv.to_supplier_id, p.total_minor = IFNULL((SELECT"
+            " SUM(l.amount_minor) FROM purchase_order_lines l FORCE INDEX (PRIMARY)"
+            " WHERE l.purchase_order_id = mv.purchase_order_id), p.total_minor),"
             " p.version = p.version + 1, p.update_time = ? WHERE mv.consolidation_id = ?",
-            {cid, time, cid});
+            {time, cid});
     // Draft and active contracts go to the supplier's consolidated_into.
     constexpr char kOpenContracts[] =
         "consolidation_suppliers cs STRAIGHT_JOIN contracts k"
