@@ -3,10 +3,12 @@
 // of one category with 1,000 suppliers, 20,000 offerings and 200,000 purchase
 // orders (loaded with batched INSERTs into the recreated schema
 // crm_bench_supplier, dropped at the end) it prints the load time and
-// PlanConsolidation's and ExecuteConsolidation's wall times with what they did.
+// PlanConsolidation's and ExecuteConsolidation's wall times with what they did,
+// --rounds times (default 2), then the best of each size and their ratios.
 // Figures only, never pass/fail on timings.
 //
 //   crm_consolidation_bench --db_host=... --db_port=... --db_user=... --db_password_file=...
+//                           [--rounds=N]
 //
 // The user must be allowed to create and drop the schema.
 
@@ -253,16 +255,27 @@ SizeTimes RunSize(const common::MySqlOptions& admin, int scale) {
   return {plan_ms, execute_ms};
 }
 
-bool RunConsolidationScenarios(const common::MySqlOptions& admin) {
-  const SizeTimes single = RunSize(admin, 1);
-  const SizeTimes doubled = RunSize(admin, 2);
-  const bool ok = single.execute_ms > 0 && doubled.execute_ms > 0;
-  if (ok) {
-    std::printf("  2x / 1x: PlanConsolidation %.2fx, ExecuteConsolidation %.2fx (target <= 2x)\n",
-                doubled.plan_ms / single.plan_ms, doubled.execute_ms / single.execute_ms);
+// Loads and measures 1x then 2x, `rounds` times over, and compares the best
+// time of each size: a load leaves the server busy (flushing, statistics) for
+// a while, which on a small machine swings single figures by a third.
+bool RunConsolidationScenarios(const common::MySqlOptions& admin, int rounds) {
+  SizeTimes best[2];
+  for (int round = 1; round <= rounds; ++round) {
+    std::printf("round %d of %d\n", round, rounds);
+    for (int size = 0; size < 2; ++size) {
+      const SizeTimes times = RunSize(admin, size + 1);
+      if (times.execute_ms <= 0) return false;
+      SizeTimes& b = best[size];
+      b.plan_ms = round == 1 ? times.plan_ms : std::min(b.plan_ms, times.plan_ms);
+      b.execute_ms = round == 1 ? times.execute_ms : std::min(b.execute_ms, times.execute_ms);
+    }
   }
-  if (absl::Status s = Recreate(admin, /*create=*/false); !s.ok()) return false;
-  return ok;
+  std::printf(
+      "best of %d rounds: PlanConsolidation %.0f / %.0f ms, ExecuteConsolidation %.0f / %.0f ms"
+      " (1x / 2x)\n  2x / 1x: PlanConsolidation %.2fx, ExecuteConsolidation %.2fx (target <= 2x)\n",
+      rounds, best[0].plan_ms, best[1].plan_ms, best[0].execute_ms, best[1].execute_ms,
+      best[1].plan_ms / best[0].plan_ms, best[1].execute_ms / best[0].execute_ms);
+  return Recreate(admin, /*create=*/false).ok();
 }
 
 }  // namespace
@@ -276,6 +289,7 @@ int main(int argc, char** argv) {
       {"db_port", "MariaDB port", "3306"},
       {"db_user", "user allowed to create the crm_bench_supplier schema", "", true},
       {"db_password_file", "file holding the password", "", true},
+      {"rounds", "how many times to load and measure both sizes (the best counts)", "2"},
   };
   absl::StatusOr<crm::common::ParsedFlags> flags = crm::common::ParseFlags(
       specs, std::vector<std::string>(argv + 1, argv + argc), crm::common::ProcessEnvironment());
@@ -299,5 +313,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   db.password = *password;
-  return crm::bench::RunConsolidationScenarios(db) ? 0 : 1;
+  int rounds = 0;
+  if (!absl::SimpleAtoi(v.at("rounds"), &rounds) || rounds < 1 || rounds > 10) {
+    std::fprintf(stderr, "crm_consolidation_bench: --rounds takes 1 to 10\n");
+    return 2;
+  }
+  return crm::bench::RunConsolidationScenarios(db, rounds) ? 0 : 1;
 }
