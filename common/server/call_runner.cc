@@ -26,6 +26,8 @@ CallRunner::CallRunner(WorkerPool& workers, const TokenAuthenticator& auth,
                        absl::Duration default_deadline)
     : workers_(workers), auth_(auth), default_deadline_(default_deadline) {}
 
+void CallRunner::SetReady() { ready_.store(true, std::memory_order_release); }
+
 grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* ctx, std::string_view scope,
                                           std::function<absl::Status(const CallContext&)> work) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
@@ -51,6 +53,10 @@ absl::StatusOr<CallContext> CallRunner::Admit(grpc::CallbackServerContext& ctx,
   if (!caller.ok()) return caller.status();
   if (absl::Status allowed = Authorize(*caller, scope); !allowed.ok()) {
     return allowed;
+  }
+  if (!ready_.load(std::memory_order_acquire)) {
+    return absl::UnavailableError(
+        "the service is starting (its database schema is not up to date yet), retry");
   }
   call.caller = *std::move(caller);
   return call;

@@ -32,6 +32,7 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -85,7 +86,12 @@ class CallRunner {
  public:
   CallRunner(WorkerPool& workers, const TokenAuthenticator& auth, absl::Duration default_deadline);
 
-  // Authenticates, authorizes `scope`, binds the request id for logging
+  // Until this is called (once the service's migrations are applied), every
+  // authorized call fails UNAVAILABLE "the service is starting" without
+  // running its work: its tables may not exist yet.
+  void SetReady();
+
+  // Authenticates, authorizes `scope`, checks readiness, binds the request id for logging
   // (ScopedRequestId), runs `work` on a worker and finishes the reactor with
   // ToGrpcStatus(result). A deadline already expired (or a call already
   // cancelled) when a worker picks the call up → DEADLINE_EXCEEDED
@@ -130,6 +136,7 @@ class CallRunner {
   WorkerPool& workers_;
   const TokenAuthenticator& auth_;
   const absl::Duration default_deadline_;
+  std::atomic<bool> ready_{false};
 };
 
 // A write reactor whose writes block the calling worker until gRPC is done

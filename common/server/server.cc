@@ -14,6 +14,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "common/server/interceptors.h"
 
 namespace crm::common {
@@ -59,6 +60,30 @@ class ServiceNamesOption : public grpc::ServerBuilderOption {
   std::vector<std::string>* names_;
 };
 
+// gRPC's health service starts with the overall status SERVING. This holds
+// every call that arrives before StartGrpcServer has turned each status to
+// NOT_SERVING, so no client sees a service as ready before it is.
+class HealthStatusGate : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit HealthStatusGate(std::shared_ptr<absl::Notification> opened)
+      : opened_(std::move(opened)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* /*info*/) override {
+    opened_->WaitForNotification();
+    return nullptr;  // nothing to intercept
+  }
+
+ private:
+  const std::shared_ptr<absl::Notification> opened_;
+};
+
+void SetEveryHealthStatusNotServing(grpc::Server& server,
+                                    const std::vector<std::string>& service_names) {
+  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+  health->SetServingStatus("", false);
+  for (const std::string& name : service_names) health->SetServingStatus(name, false);
+}
+
 void EnableHealthAndReflection() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -102,9 +127,19 @@ absl::StatusOr<StartedServer> StartGrpcServer(
   for (const std::unique_ptr<grpc::Service>& service : services) {
     builder.RegisterService(service.get());
   }
-  builder.experimental().SetInterceptorCreators(MakeServerInterceptors(metrics));
+  auto health_statuses_set = std::make_shared<absl::Notification>();
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<HealthStatusGate>(health_statuses_set));
+  for (auto& interceptor : MakeServerInterceptors(metrics)) {
+    interceptors.push_back(std::move(interceptor));
+  }
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.SetOption(std::make_unique<ServiceNamesOption>(&started.service_names));
   started.server = builder.BuildAndStart();
+  if (started.server != nullptr) {
+    SetEveryHealthStatusNotServing(*started.server, started.service_names);
+  }
+  health_statuses_set->Notify();
   if (started.server == nullptr || started.port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", listen_address,
                                                " (address in use, or not a valid host:port)"));

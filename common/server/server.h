@@ -30,8 +30,10 @@ struct StartedServer {
 
 // Builds and starts a gRPC server for `services` (which must outlive it),
 // with the standard health service, reflection, and the request-id and
-// access-log interceptors recording into `metrics`. An address that cannot
-// be bound → UNAVAILABLE naming it.
+// access-log interceptors recording into `metrics`. Every health status (the
+// overall "" one and each service's) is NOT_SERVING before the first call is
+// answered; the caller sets them once the service is ready. An address that
+// cannot be bound → UNAVAILABLE naming it.
 absl::StatusOr<StartedServer> StartGrpcServer(
     const std::string& listen_address, std::shared_ptr<grpc::ServerCredentials> credentials,
     const std::vector<std::unique_ptr<grpc::Service>>& services, CallMetrics& metrics);

@@ -120,13 +120,13 @@ int RunService(const ServiceDefinition& definition, int argc, char** argv) {
       *server->server->GetHealthCheckService(), server->service_names,
       [&pool, ping_timeout] { return pool.Ping(absl::Now() + ping_timeout); },
       definition.health_check_interval);
-  health.SetServing(false);
 
   absl::Status migrated = MigrateWhenDatabaseIsUp(pool, definition, shutdown);
   if (absl::IsFailedPrecondition(migrated)) {
     return StartupFailure(kExitFatal, "migrations", migrated);
   }
   if (migrated.ok()) {
+    runner.SetReady();
     health.SetServing(true);
     health.Start();
     LogInfo("serving");

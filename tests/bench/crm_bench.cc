@@ -233,6 +233,7 @@ int Run(const Settings& settings) {
     return 1;
   }
   common::CallRunner runner(workers, *auth, absl::Seconds(10));
+  runner.SetReady();
   CallbackBenchService callback_service(runner, server_pool);
   int callback_port = 0;
   std::unique_ptr<grpc::Server> callback_server = StartServer(&callback_service, &callback_port);

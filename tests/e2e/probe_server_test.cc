@@ -209,6 +209,38 @@ TEST_F(ProbeServerTest, ServesHealthAfterMigrations) {
   EXPECT_EQ(count.row_count(), 3);  // created and seeded by the probe's migrations
 }
 
+TEST_F(ProbeServerTest, WhileMigrationsWaitCallsAreUnavailableAndHealthIsNotServing) {
+  StartDatabase();
+  // Another replica is applying the migrations: this session holds their lock.
+  common::MySqlOptions lock_options = db_.options();
+  lock_options.pool_size = 1;
+  common::MySqlPool lock_holder(lock_options);
+  absl::StatusOr<int64_t> locked =
+      test_support::QueryInt(lock_holder, "SELECT GET_LOCK('crm_migrations.crm_probe', 0)");
+  ASSERT_OK(locked.status());
+  ASSERT_EQ(*locked, 1);
+
+  StartProbe(ProbeArgs());
+  ASSERT_OK(probe_->WaitForPort(grpc_port_, kStartupTimeout));
+  EXPECT_EQ(
+      test_support::CheckHealth(channel_, "", absl::Seconds(10)).value_or(HealthStatus::kUnknown),
+      HealthStatus::kNotServing);
+  EXPECT_EQ(test_support::CheckHealth(channel_, kProbeService, absl::Seconds(10))
+                .value_or(HealthStatus::kUnknown),
+            HealthStatus::kNotServing);
+  v1::CountRowsResponse count;
+  grpc::Status status = CountRows(kWriterToken, &count);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(status.error_message(),
+            "the service is starting (its database schema is not up to date yet), retry");
+
+  lock_holder.Close();  // the lock ends with its session
+  ASSERT_OK(test_support::WaitForHealth(channel_, "", HealthStatus::kServing, kStartupTimeout));
+  status = CountRows(kWriterToken, &count);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(count.row_count(), 3);
+}
+
 TEST_F(ProbeServerTest, ReflectionListsTheProbeService) {
   StartDatabase();
   StartProbeAndWaitUntilServing();
@@ -443,12 +475,14 @@ TEST_F(ProbeServerTest, PortInUseExitsTwoNamingTheAddress) {
   EXPECT_THAT(probe_->Output(), HasSubstr(absl::StrCat("cannot listen on 127.0.0.1:", grpc_port_)));
 }
 
-// A probe server over TLS (mutual when `client_ca` is set); the database is
-// not needed for Sleep.
+// A probe server over TLS (mutual when `client_ca` is set), serving once its
+// migrations are applied.
 class ProbeServerTlsTest : public ProbeServerTest {
  protected:
   void StartTlsProbe(bool mutual) {
     GenerateCertificates(work_dir_);
+    if (HasFatalFailure()) return;
+    StartDatabase();
     if (HasFatalFailure()) return;
     std::map<std::string, std::string> tls = {
         {"tls_cert_file", work_dir_ + "/server.crt"},
@@ -457,6 +491,7 @@ class ProbeServerTlsTest : public ProbeServerTest {
     if (mutual) tls["tls_client_ca_file"] = work_dir_ + "/ca.crt";
     StartProbe(ProbeArgs(tls));
     ASSERT_OK(probe_->WaitForPort(grpc_port_, kStartupTimeout));
+    ASSERT_OK(probe_->WaitForOutput(R"("msg":"serving")", kStartupTimeout));
   }
 
   grpc::Status SleepOver(const std::shared_ptr<grpc::ChannelCredentials>& credentials) {

@@ -102,11 +102,13 @@ TokenAuthenticator TestTokens() {
 
 class CallRunnerTest : public ::testing::Test {
  protected:
-  // Starts the server with its own worker pool shape and default deadline.
-  void StartServer(int threads, int max_queue,
-                   absl::Duration default_deadline = absl::Seconds(30)) {
+  // Starts the server with its own worker pool shape and default deadline;
+  // its runner is ready unless `ready` is false.
+  void StartServer(int threads, int max_queue, absl::Duration default_deadline = absl::Seconds(30),
+                   bool ready = true) {
     workers_ = std::make_unique<WorkerPool>(threads, max_queue);
     runner_ = std::make_unique<CallRunner>(*workers_, auth_, default_deadline);
+    if (ready) runner_->SetReady();
     auto service = std::make_unique<TestProbeService>(*runner_);
     service_ = service.get();
     services_.push_back(std::move(service));
@@ -178,6 +180,27 @@ TEST_F(CallRunnerTest, MissingScopeIsPermissionDenied) {
   grpc::Status status = stub_->CountRows(&context, CountRowsRequest(), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(status.error_message(), "team readers lacks scope customers.write");
+}
+
+TEST_F(CallRunnerTest, CallsBeforeTheServiceIsReadyAreUnavailableUntilItIs) {
+  StartServer(2, 10, absl::Seconds(30), /*ready=*/false);
+  std::atomic<int> work_runs{0};
+  service_->sleep_work = [&work_runs](const CallContext&) {
+    ++work_runs;
+    return absl::OkStatus();
+  };
+  SleepResponse response;
+  grpc::Status status = CallSleep(kReaderToken, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(status.error_message(),
+            "the service is starting (its database schema is not up to date yet), retry");
+  EXPECT_EQ(work_runs, 0);
+
+  runner_->SetReady();
+  grpc::ClientContext context;
+  status = CallSleep(kReaderToken, &response, &context);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(work_runs, 1);
 }
 
 TEST_F(CallRunnerTest, AuthorizedCallRunsOnAWorkerNotOnTheGrpcThread) {

@@ -1,16 +1,22 @@
 #include <arpa/inet.h>
+#include <grpcpp/create_channel.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/server/server.h"
+#include "crm/testing/v1/probe_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/grpc_health.h"
 
 namespace crm::common {
 namespace {
 
+using ::crm::test_support::CheckHealth;
+using ::crm::test_support::HealthStatus;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 TEST(MakeServerCredentialsTest, PlaintextWhenTlsIsOff) {
@@ -61,6 +67,31 @@ TEST(StartGrpcServerTest, ReportsTheBoundPort) {
   ASSERT_TRUE(server.ok()) << server.status();
   EXPECT_GT(server->port, 0);
   EXPECT_TRUE(server->service_names.empty());  // gRPC's own services are left out
+  server->server->Shutdown();
+}
+
+// gRPC's own default is an overall SERVING; no client may see that before the
+// service says it is ready (its migrations are applied).
+TEST(StartGrpcServerTest, EveryHealthStatusIsNotServingUntilTheServiceSetsIt) {
+  CallMetrics metrics;
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  services.push_back(std::make_unique<::crm::testing::v1::ProbeService::CallbackService>());
+  absl::StatusOr<StartedServer> server =
+      StartGrpcServer("127.0.0.1:0", grpc::InsecureServerCredentials(), services, metrics);
+  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_THAT(server->service_names, ElementsAre("crm.testing.v1.ProbeService"));
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", server->port), grpc::InsecureChannelCredentials());
+
+  EXPECT_EQ(CheckHealth(channel, "", absl::Seconds(10)).value_or(HealthStatus::kUnknown),
+            HealthStatus::kNotServing);
+  EXPECT_EQ(CheckHealth(channel, "crm.testing.v1.ProbeService", absl::Seconds(10))
+                .value_or(HealthStatus::kUnknown),
+            HealthStatus::kNotServing);
+
+  server->server->GetHealthCheckService()->SetServingStatus(true);
+  EXPECT_EQ(CheckHealth(channel, "", absl::Seconds(10)).value_or(HealthStatus::kUnknown),
+            HealthStatus::kServing);
   server->server->Shutdown();
 }
 

@@ -48,6 +48,7 @@ class PricingHandlerMySqlTest : public ::testing::Test {
     ASSERT_THAT(auth, IsOk());
     auth_ = std::make_unique<common::TokenAuthenticator>(*std::move(auth));
     runner_ = std::make_unique<common::CallRunner>(workers_, *auth_, absl::Seconds(30));
+    runner_->SetReady();
     handler_ = std::make_unique<PricingHandler>(
         *runner_, std::make_shared<MySqlPricingRepository>(pool_), [] { return absl::Now(); });
     grpc::ServerBuilder builder;
