@@ -220,11 +220,11 @@ absl::StatusOr<std::vector<ScorecardFigures>> SelectScorecardFigures(
   }
 
   // The spend of the categories, per currency: of the scope's category, or of
-  // every category each supplier has. The join order is fixed: after a bulk
-  // load InnoDB's sampled statistics can rate a supplier's orders as one row
-  // and put the supplier check after the orders (a lookup per order, 3x the
-  // time at twice the data).
+  // every category each supplier has.
   if (scope.category.has_value()) {
+    // The join order is fixed: after a bulk load InnoDB's sampled statistics
+    // can rate a supplier's orders as one row and put the supplier check
+    // after the orders (a lookup per order, 3x the time at twice the data).
     SqlQuery totals;
     totals.Add(
         absl::StrCat(
