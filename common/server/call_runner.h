@@ -91,12 +91,13 @@ class CallRunner {
   // running its work: its tables may not exist yet.
   void SetReady();
 
-  // Authenticates, authorizes `scope`, checks readiness, binds the request id for logging
-  // (ScopedRequestId), runs `work` on a worker and finishes the reactor with
-  // ToGrpcStatus(result). A deadline already expired (or a call already
-  // cancelled) when a worker picks the call up → DEADLINE_EXCEEDED
-  // (CANCELLED) without running `work`; a full queue → UNAVAILABLE; an
-  // exception escaping `work` → INTERNAL "internal error", logged.
+  // Authenticates, authorizes `scope`, checks readiness (SetReady), binds the
+  // request id for logging (ScopedRequestId), runs `work` on a worker and
+  // finishes the reactor with ToGrpcStatus(result). A deadline already
+  // expired (or a call already cancelled) when a worker picks the call up →
+  // DEADLINE_EXCEEDED (CANCELLED) without running `work`; a full queue →
+  // UNAVAILABLE; an exception escaping `work` → INTERNAL "internal error",
+  // logged.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* ctx, std::string_view scope,
                                 std::function<absl::Status(const CallContext&)> work);
 
