@@ -173,12 +173,12 @@ class MySqlConsolidationStore final : public ConsolidationStore {
     // mapping rows were just written in this transaction, so the optimizer's
     // statistics know nothing of them and would otherwise start there. Each
     // join names its index (FORCE INDEX): right after a bulk load InnoDB's
-    // sampled statistics can call purchase_orders_by_supplier unselective, and
+    // sampled statistics can call purchase_orders_scorecard_delivery unselective, and
     // the optimizer then scanned all orders once per retired supplier
     // (quadratic: 29 s at 2x); with the index every statement is linear.
     constexpr char kOpenOrders[] =
         "consolidation_suppliers cs STRAIGHT_JOIN purchase_orders p"
-        " FORCE INDEX (purchase_orders_by_supplier)"
+        " FORCE INDEX (purchase_orders_scorecard_delivery)"
         " ON p.supplier_id = cs.supplier_id AND p.status IN (?, ?) ";
     constexpr char kMappedLines[] =
         "STRAIGHT_JOIN purchase_order_lines l FORCE INDEX (PRIMARY)"
