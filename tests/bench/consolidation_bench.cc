@@ -68,9 +68,13 @@ absl::Status Recreate(const common::MySqlOptions& admin, bool create = true) {
 
 // One category (COMPONENT) of `suppliers` ACTIVE suppliers with their
 // offerings, one active contract each and their purchase orders (one line
-// each) created during 2024.
+// each) created during 2024. Each 1,000 suppliers are a copy of the first
+// 1,000 with their own 200 items, so 2x is twice the same market: the plan
+// keeps, retires and moves twice as much. (Until 2026-12-02 #4 a supplier at
+// 2x offered half of its residue's 40 items instead of all 20, a different
+// market that needed 142 keepers instead of 2 × 58.)
 absl::Status Load(common::MySqlPool& pool, int suppliers) {
-  const int items = 10 * kItemsPerResidue * (suppliers / kBaseSuppliers);
+  constexpr int64_t kItemsPerCopy = 10 * kItemsPerResidue;
   return common::RunWithConnection(pool, absl::Now() + absl::Minutes(20), [&](sql::Connection& c) {
     std::vector<SqlValue> rows;
     for (int64_t id = 1; id <= suppliers; ++id) {
@@ -89,11 +93,16 @@ absl::Status Load(common::MySqlPool& pool, int suppliers) {
     common::ExecuteBatched(c, "INSERT INTO supplier_categories (supplier_id, category) VALUES ",
                            "(?, ?)", "", 2, rows, kRowsPerStatement);
     rows.clear();
+    // Supplier 1,000 × c + i of copy c plays supplier i of the first copy.
+    auto copy_of = [](int64_t supplier) { return (supplier - 1) / kBaseSuppliers; };
     auto item_of = [&](int64_t supplier, int64_t k) {
-      return (supplier % 10 + 10 * ((supplier / 10 + k) % (items / 10))) % items;
+      const int64_t local = supplier - kBaseSuppliers * copy_of(supplier);
+      return kItemsPerCopy * copy_of(supplier) + local % 10 +
+             10 * ((local / 10 + k) % kItemsPerResidue);
     };
-    auto price_of = [](int64_t supplier, int64_t item) {
-      return 1000 + (supplier * 13 + item * 7) % 500;
+    auto price_of = [&](int64_t supplier, int64_t item) {
+      const int64_t local = supplier - kBaseSuppliers * copy_of(supplier);
+      return 1000 + (local * 13 + (item % kItemsPerCopy) * 7) % 500;
     };
     int64_t offering = 0;
     for (int64_t s = 1; s <= suppliers; ++s) {
@@ -130,6 +139,8 @@ absl::Status Load(common::MySqlPool& pool, int suppliers) {
     for (int64_t s = 1; s <= suppliers; ++s) {
       for (int64_t n = 0; n < kOrdersPerSupplier; ++n) {
         ++po;
+        // The same order figures in every copy.
+        const int64_t mix = po + s - (kOrdersPerSupplier + 1) * kBaseSuppliers * copy_of(s);
         const int64_t item = item_of(s, n % kOfferingsPerSupplier);
         const int64_t quantity = 1 + (po * 7) % 100;
         const int64_t price = price_of(s, item) + (po % 5) - 2;
@@ -141,16 +152,16 @@ absl::Status Load(common::MySqlPool& pool, int suppliers) {
         const std::string created =
             absl::StrCat("2024-", 1 + n % 12, "-", 1 + n % 28, " 10:00:00");
         const std::string day = absl::StrCat("2024-", 1 + n % 12, "-", 1 + n % 28);
-        const int64_t defective = delivered ? (po + s) % 4 : 0;
+        const int64_t defective = delivered ? mix % 4 : 0;
         rows.insert(rows.end(), {po, absl::StrCat("PO-", po), s, status, quantity * price,
                                  delivered ? SqlValue(day) : SqlValue(common::SqlNull{}),
                                  delivered ? SqlValue(day) : SqlValue(common::SqlNull{}),
-                                 int64_t{delivered && (po + s) % 7 != 0 ? 1 : 0},
+                                 int64_t{delivered && mix % 7 != 0 ? 1 : 0},
                                  delivered ? SqlValue(quantity - std::min(quantity, defective))
                                            : SqlValue(common::SqlNull{}),
                                  delivered ? SqlValue(std::min(quantity, defective))
                                            : SqlValue(common::SqlNull{}),
-                                 int64_t{delivered ? 1 + (po + s) % 5 : 0}, day, created, created});
+                                 int64_t{delivered ? 1 + mix % 5 : 0}, day, created, created});
         lines.insert(lines.end(), {po, absl::StrCat("ITEM-", item), quantity, price,
                                    quantity * price});
       }
