@@ -95,14 +95,14 @@ absl::Status Load(common::MySqlPool& pool, int suppliers) {
     rows.clear();
     // Supplier 1,000 × c + i of copy c plays supplier i of the first copy.
     auto copy_of = [](int64_t supplier) { return (supplier - 1) / kBaseSuppliers; };
+    auto local_of = [&](int64_t supplier) { return supplier - kBaseSuppliers * copy_of(supplier); };
     auto item_of = [&](int64_t supplier, int64_t k) {
-      const int64_t local = supplier - kBaseSuppliers * copy_of(supplier);
+      const int64_t local = local_of(supplier);
       return kItemsPerCopy * copy_of(supplier) + local % 10 +
              10 * ((local / 10 + k) % kItemsPerResidue);
     };
     auto price_of = [&](int64_t supplier, int64_t item) {
-      const int64_t local = supplier - kBaseSuppliers * copy_of(supplier);
-      return 1000 + (local * 13 + (item % kItemsPerCopy) * 7) % 500;
+      return 1000 + (local_of(supplier) * 13 + (item % kItemsPerCopy) * 7) % 500;
     };
     int64_t offering = 0;
     for (int64_t s = 1; s <= suppliers; ++s) {
@@ -139,8 +139,8 @@ absl::Status Load(common::MySqlPool& pool, int suppliers) {
     for (int64_t s = 1; s <= suppliers; ++s) {
       for (int64_t n = 0; n < kOrdersPerSupplier; ++n) {
         ++po;
-        // The same order figures in every copy.
-        const int64_t mix = po + s - (kOrdersPerSupplier + 1) * kBaseSuppliers * copy_of(s);
+        // The same order figures in every copy: the order's and supplier's numbers within it.
+        const int64_t mix = po - kOrdersPerSupplier * kBaseSuppliers * copy_of(s) + local_of(s);
         const int64_t item = item_of(s, n % kOfferingsPerSupplier);
         const int64_t quantity = 1 + (po * 7) % 100;
         const int64_t price = price_of(s, item) + (po % 5) - 2;
