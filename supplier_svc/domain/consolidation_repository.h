@@ -28,6 +28,15 @@ struct StoredConsolidation {
   v1::Consolidation consolidation;
 };
 
+// A stored plan: name, expire_time and (once executed) consolidation filled in.
+struct StoredPlan {
+  int64_t id = 0;
+  v1::ConsolidationPlan plan;
+};
+
+// How long a plan stays executable (and stored).
+inline constexpr absl::Duration kConsolidationPlanLifetime = absl::Hours(7 * 24);
+
 // What PlanConsolidation reads, in one consistent snapshot.
 struct PlanLoad {
   StoredScorecardWeights weights;
@@ -45,7 +54,7 @@ struct PlanLoad {
   AnnualQuantities quantities;          // units ordered in the period
 };
 
-// One applied item mapping (ids parsed from the plan).
+// One item mapping of a plan, as stored.
 struct MappingRow {
   int64_t from_offering_id = 0;
   int64_t from_supplier_id = 0;
@@ -65,6 +74,25 @@ struct MovedCounts {
   int64_t offerings = 0;
 };
 
+enum class ItemMappingColumn { kFromSupplier, kToSupplier, kItem, kSoleSource };
+using ItemMappingCondition = common::Condition<ItemMappingColumn>;
+
+// The item mappings of a plan or of an executed consolidation, in
+// from_offering id order; `after_offering_id` continues a listing.
+struct ItemMappingListQuery {
+  enum class Owner { kPlan, kConsolidation };
+  Owner owner = Owner::kPlan;
+  int64_t owner_id = 0;
+  std::vector<ItemMappingCondition> conditions;
+  std::optional<int64_t> after_offering_id;
+  int limit = 50;
+};
+
+struct StoredItemMapping {
+  int64_t from_offering_id = 0;
+  v1::ItemMapping mapping;
+};
+
 enum class ConsolidationColumn { kCategory, kKeeper, kRetiredSupplier, kExecuteTime };
 using ConsolidationCondition = common::Condition<ConsolidationColumn>;
 
@@ -82,18 +110,21 @@ class ConsolidationStore {
 
   // The suppliers' status changes go through this store (same transaction).
   virtual SupplierStore& suppliers() = 0;
+  // The plan, locked (so that one plan is executed once); nullopt if absent.
+  virtual absl::StatusOr<std::optional<StoredPlan>> LockPlan(int64_t plan_id) = 0;
   // Versions of the given suppliers (live or not), locked; absent ids are missing.
   virtual absl::StatusOr<std::map<int64_t, int64_t>> LockSupplierVersions(
       const std::vector<int64_t>& supplier_ids) = 0;
   // (id, version) of the live offerings of `supplier_ids` and of the live
-  // offerings among `offering_ids`, locked.
+  // offerings plan `plan_id` maps to, locked.
   virtual absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> LockLiveOfferingVersions(
-      const std::vector<int64_t>& supplier_ids, const std::vector<int64_t>& offering_ids) = 0;
-  // Inserts the record (counts as in `consolidation`) and its suppliers and
-  // mappings; returns the new id.
+      const std::vector<int64_t>& supplier_ids, int64_t plan_id) = 0;
+  // Inserts the record (counts as in `consolidation`), its suppliers and a
+  // copy of plan `plan_id`'s mappings, and marks the plan executed by it;
+  // returns the new id.
   virtual absl::StatusOr<int64_t> InsertConsolidation(
-      const v1::Consolidation& consolidation, const std::vector<int64_t>& keeper_ids,
-      const std::map<int64_t, int64_t>& retired_into, const std::vector<MappingRow>& mappings) = 0;
+      const v1::Consolidation& consolidation, int64_t plan_id,
+      const std::vector<int64_t>& keeper_ids, const std::map<int64_t, int64_t>& retired_into) = 0;
   // Moves the retired suppliers' open orders (OPEN/CONFIRMED), DRAFT/ACTIVE
   // contracts and live offerings of consolidation `id` to keepers with a fixed
   // number of set-based statements.
@@ -127,6 +158,16 @@ class ConsolidationRepository {
                                                   v1::SupplierCategory category,
                                                   const common::CalendarDate& period_start,
                                                   const common::CalendarDate& period_end) = 0;
+  // Stores `plan` (without name) and its mappings in one transaction, after
+  // deleting a few plans that expired before `now`; returns the new id.
+  virtual absl::StatusOr<int64_t> InsertPlan(absl::Time deadline, const v1::ConsolidationPlan& plan,
+                                             const std::vector<MappingRow>& mappings,
+                                             std::string_view actor, absl::Time now) = 0;
+  virtual absl::StatusOr<std::optional<StoredPlan>> GetPlan(absl::Time deadline,
+                                                            int64_t plan_id) = 0;
+  // nullopt when the owner (plan or consolidation) does not exist.
+  virtual absl::StatusOr<std::optional<std::vector<StoredItemMapping>>> ListItemMappings(
+      absl::Time deadline, const ItemMappingListQuery& query) = 0;
   // Runs `body` in one transaction exactly once per (method, request_id) (see
   // common::RunIdempotent).
   virtual absl::StatusOr<std::string> TransactOnce(

@@ -138,7 +138,7 @@ BuiltPlan BuildConsolidationPlan(const PlanInputs& inputs, v1::SupplierCategory 
       }
       if (best == nullptr) continue;  // cannot happen: uncovered suppliers are kept
       involved_offerings.insert(best->id);
-      v1::ItemMapping& m = *plan.add_item_mappings();
+      v1::ItemMapping& m = built.item_mappings.emplace_back();
       m.set_item(o->item);
       m.set_from_supplier(SupplierName(s->id));
       m.set_to_supplier(SupplierName(best->supplier_id));
@@ -155,6 +155,7 @@ BuiltPlan BuildConsolidationPlan(const PlanInputs& inputs, v1::SupplierCategory 
         }
       }
       m.set_sole_source(keepers_of_item.size() == 1);
+      if (m.sole_source()) plan.set_sole_source_item_count(plan.sole_source_item_count() + 1);
       ++mappings_per_currency[o->currency];
     }
   }
@@ -165,7 +166,7 @@ BuiltPlan BuildConsolidationPlan(const PlanInputs& inputs, v1::SupplierCategory 
       if (count > most) currency = code, most = count;
     }
     int64_t savings = 0;
-    for (const v1::ItemMapping& m : plan.item_mappings()) {
+    for (const v1::ItemMapping& m : built.item_mappings) {
       if (m.from_unit_price().currency_code() != currency) continue;
       savings += (m.from_unit_price().amount_minor() - m.to_unit_price().amount_minor()) *
                  m.annual_quantity();
@@ -176,6 +177,11 @@ BuiltPlan BuildConsolidationPlan(const PlanInputs& inputs, v1::SupplierCategory 
   for (const PlanOffering& o : inputs.offerings) {
     if (involved_offerings.contains(o.id)) built.offering_versions.emplace_back(o.id, o.version);
   }
+  plan.set_item_mapping_count(static_cast<int64_t>(built.item_mappings.size()));
+  const std::map<std::string, std::string> into = ChooseConsolidatedInto(plan, built.item_mappings);
+  for (v1::SupplierRanking& r : *plan.mutable_rankings()) {
+    if (auto it = into.find(r.supplier()); it != into.end()) r.set_consolidated_into(it->second);
+  }
   *plan.mutable_plan_time() = common::ToProtoTimestamp(plan_time);
   plan.set_fingerprint(
       ConsolidationPlanFingerprint(plan, built.supplier_versions, built.offering_versions));
@@ -185,8 +191,11 @@ BuiltPlan BuildConsolidationPlan(const PlanInputs& inputs, v1::SupplierCategory 
 std::string ConsolidationPlanFingerprint(
     v1::ConsolidationPlan plan, std::vector<std::pair<int64_t, int64_t>> supplier_versions,
     std::vector<std::pair<int64_t, int64_t>> offering_versions) {
+  plan.clear_name();
   plan.clear_plan_time();
+  plan.clear_expire_time();
   plan.clear_fingerprint();
+  plan.clear_consolidation();
   std::sort(supplier_versions.begin(), supplier_versions.end());
   std::sort(offering_versions.begin(), offering_versions.end());
   std::string bytes = common::DeterministicBytes(plan);
@@ -195,12 +204,13 @@ std::string ConsolidationPlanFingerprint(
   return common::Sha256Hex(bytes);
 }
 
-std::map<std::string, std::string> ChooseConsolidatedInto(const v1::ConsolidationPlan& plan) {
+std::map<std::string, std::string> ChooseConsolidatedInto(
+    const v1::ConsolidationPlan& plan, const std::vector<v1::ItemMapping>& item_mappings) {
   std::map<std::string, int> keeper_rank;
   for (int i = 0; i < plan.keepers_size(); ++i) keeper_rank[plan.keepers(i)] = i;
   // retiring → keeper → yearly value moved there
   std::map<std::string, std::map<std::string, int64_t>> value;
-  for (const v1::ItemMapping& m : plan.item_mappings()) {
+  for (const v1::ItemMapping& m : item_mappings) {
     value[m.from_supplier()][m.to_supplier()] +=
         m.annual_quantity() * m.to_unit_price().amount_minor();
   }

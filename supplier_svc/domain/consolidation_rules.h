@@ -64,23 +64,27 @@ struct PlanInputs {
   AnnualQuantities quantities;
 };
 
-// A plan and the versions it depends on.
+// A plan, its item mappings and the versions it depends on.
 struct BuiltPlan {
-  v1::ConsolidationPlan plan;
+  v1::ConsolidationPlan plan;  // item_mapping_count and the counts filled in
+  // By retiring supplier (best-ranked first), then offering id.
+  std::vector<v1::ItemMapping> item_mappings;
   std::vector<std::pair<int64_t, int64_t>> supplier_versions;  // (id, version) of the ranked
   // (id, version) of the retiring suppliers' live offerings and of the keeper
   // offerings mapped to.
   std::vector<std::pair<int64_t, int64_t>> offering_versions;
 };
 
-// The plan for `inputs` (fingerprint filled in).
+// The plan for `inputs` (fingerprint and every ranking's consolidated_into
+// filled in; name and expire_time are the store's).
 BuiltPlan BuildConsolidationPlan(const PlanInputs& inputs, v1::SupplierCategory category,
                                  int32_t target_count,
                                  const absl::flat_hash_set<int64_t>& protected_ids,
                                  absl::Time plan_time);
 
-// Digest of the plan's content (without plan_time and fingerprint) and of the
-// versions it was computed from; ExecuteConsolidation recomputes it from the
+// Digest of the plan's content (without name, plan_time, expire_time,
+// fingerprint and consolidation; the mappings follow from the versions) and of
+// the versions it was computed from; ExecuteConsolidation recomputes it from the
 // current versions and refuses a plan whose digest differs.
 std::string ConsolidationPlanFingerprint(v1::ConsolidationPlan plan,
                                          std::vector<std::pair<int64_t, int64_t>> supplier_versions,
@@ -90,7 +94,8 @@ std::string ConsolidationPlanFingerprint(v1::ConsolidationPlan plan,
 // mapped item) go to: the keeper taking the most yearly value of its items
 // (annual_quantity * keeper price; ties: the better-ranked keeper), or the
 // best-ranked keeper when none of its items is mapped.
-std::map<std::string, std::string> ChooseConsolidatedInto(const v1::ConsolidationPlan& plan);
+std::map<std::string, std::string> ChooseConsolidatedInto(
+    const v1::ConsolidationPlan& plan, const std::vector<v1::ItemMapping>& item_mappings);
 
 }  // namespace crm::supplier
 

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/api/fingerprint.h"
 #include "common/api/id_page_token.h"
@@ -23,6 +25,7 @@ namespace {
 constexpr std::string_view kSuppliers = "suppliers";
 constexpr std::string_view kOfferings = "offerings";
 constexpr std::string_view kConsolidations = "consolidations";
+constexpr std::string_view kConsolidationPlans = "consolidationPlans";
 constexpr char kExecuteMethod[] = "crm.supplier.v1.ConsolidationService/ExecuteConsolidation";
 constexpr int32_t kMaxTargetCount = 10000;
 
@@ -38,79 +41,69 @@ const std::vector<common::FilterField<ConsolidationColumn>>& ConsolidationFields
   return *fields;
 }
 
-// The ids a plan names, checked field by field.
-struct ParsedPlan {
-  std::vector<int64_t> ranked_ids;
-  std::vector<int64_t> keeper_ids;
-  std::vector<int64_t> retiring_ids;
-  std::vector<MappingRow> mappings;
+const std::vector<common::FilterField<ItemMappingColumn>>& ItemMappingFields() {
+  using Kind = common::FilterValueKind;
+  static const auto* const fields = new std::vector<common::FilterField<ItemMappingColumn>>{
+      {"from_supplier", ItemMappingColumn::kFromSupplier, Kind::kResource, nullptr, "suppliers"},
+      {"to_supplier", ItemMappingColumn::kToSupplier, Kind::kResource, nullptr, "suppliers"},
+      {"item", ItemMappingColumn::kItem, Kind::kText},
+      {"sole_source", ItemMappingColumn::kSoleSource, Kind::kBool},
+  };
+  return *fields;
+}
+
+// The ids of a mapping the rules built from ids (so every name parses).
+absl::StatusOr<MappingRow> ToMappingRow(const v1::ItemMapping& m) {
+  absl::StatusOr<int64_t> from_supplier =
+      common::ParseResourceId("from_supplier", m.from_supplier(), kSuppliers);
+  absl::StatusOr<int64_t> to_supplier =
+      common::ParseResourceId("to_supplier", m.to_supplier(), kSuppliers);
+  absl::StatusOr<int64_t> from_offering =
+      common::ParseResourceId("from_offering", m.from_offering(), kOfferings);
+  absl::StatusOr<int64_t> to_offering =
+      common::ParseResourceId("to_offering", m.to_offering(), kOfferings);
+  if (!from_supplier.ok() || !to_supplier.ok() || !from_offering.ok() || !to_offering.ok()) {
+    return absl::InternalError("consolidation plan: an item mapping names an unreadable id");
+  }
+  MappingRow row;
+  row.from_supplier_id = *from_supplier;
+  row.to_supplier_id = *to_supplier;
+  row.from_offering_id = *from_offering;
+  row.to_offering_id = *to_offering;
+  row.item = m.item();
+  row.currency = m.from_unit_price().currency_code();
+  row.from_unit_price_minor = m.from_unit_price().amount_minor();
+  row.to_unit_price_minor = m.to_unit_price().amount_minor();
+  row.annual_quantity = m.annual_quantity();
+  row.sole_source = m.sole_source();
+  return row;
+}
+
+// The ids a stored plan names.
+struct PlanIds {
+  std::vector<int64_t> ranked;
+  std::vector<int64_t> keepers;
+  std::vector<int64_t> retiring;
+  std::map<int64_t, int64_t> retired_into;  // retiring → its consolidated_into
 };
 
-absl::StatusOr<ParsedPlan> ParsePlan(const v1::ConsolidationPlan& plan) {
-  if (absl::Status s = common::ValidateEnum("plan.category", plan.category(),
-                                            *v1::SupplierCategory_descriptor());
-      !s.ok()) {
-    return s;
+absl::StatusOr<PlanIds> ReadPlanIds(const v1::ConsolidationPlan& plan) {
+  PlanIds ids;
+  for (const v1::SupplierRanking& r : plan.rankings()) {
+    absl::StatusOr<int64_t> id = common::ParseResourceId("supplier", r.supplier(), kSuppliers);
+    if (!id.ok()) return absl::InternalError("stored plan: unreadable supplier name");
+    ids.ranked.push_back(*id);
+    if (r.decision() == v1::CONSOLIDATION_DECISION_KEEP) {
+      ids.keepers.push_back(*id);
+      continue;
+    }
+    absl::StatusOr<int64_t> into =
+        common::ParseResourceId("consolidated_into", r.consolidated_into(), kSuppliers);
+    if (!into.ok()) return absl::InternalError("stored plan: unreadable consolidated_into");
+    ids.retiring.push_back(*id);
+    ids.retired_into[*id] = *into;
   }
-  if (plan.fingerprint().empty()) {
-    return absl::InvalidArgumentError(
-        "plan.fingerprint: required; pass the plan exactly as PlanConsolidation returned it");
-  }
-  ParsedPlan parsed;
-  for (int i = 0; i < plan.rankings_size(); ++i) {
-    absl::StatusOr<int64_t> id = common::ParseResourceId(
-        absl::StrFormat("plan.rankings[%d].supplier", i), plan.rankings(i).supplier(), kSuppliers);
-    if (!id.ok()) return id.status();
-    parsed.ranked_ids.push_back(*id);
-  }
-  for (int i = 0; i < plan.keepers_size(); ++i) {
-    absl::StatusOr<int64_t> id = common::ParseResourceId(absl::StrFormat("plan.keepers[%d]", i),
-                                                         plan.keepers(i), kSuppliers);
-    if (!id.ok()) return id.status();
-    parsed.keeper_ids.push_back(*id);
-  }
-  for (int i = 0; i < plan.retiring_suppliers_size(); ++i) {
-    absl::StatusOr<int64_t> id = common::ParseResourceId(
-        absl::StrFormat("plan.retiring_suppliers[%d]", i), plan.retiring_suppliers(i), kSuppliers);
-    if (!id.ok()) return id.status();
-    parsed.retiring_ids.push_back(*id);
-  }
-  if (parsed.keeper_ids.empty()) {
-    return absl::InvalidArgumentError("plan.keepers: a plan keeps at least one supplier");
-  }
-  if (parsed.retiring_ids.empty()) {
-    return absl::InvalidArgumentError(
-        "plan.retiring_suppliers: the plan retires no supplier; there is nothing to execute");
-  }
-  for (int i = 0; i < plan.item_mappings_size(); ++i) {
-    const v1::ItemMapping& m = plan.item_mappings(i);
-    const std::string base = absl::StrFormat("plan.item_mappings[%d]", i);
-    MappingRow row;
-    absl::StatusOr<int64_t> from_supplier =
-        common::ParseResourceId(base + ".from_supplier", m.from_supplier(), kSuppliers);
-    if (!from_supplier.ok()) return from_supplier.status();
-    absl::StatusOr<int64_t> to_supplier =
-        common::ParseResourceId(base + ".to_supplier", m.to_supplier(), kSuppliers);
-    if (!to_supplier.ok()) return to_supplier.status();
-    absl::StatusOr<int64_t> from_offering =
-        common::ParseResourceId(base + ".from_offering", m.from_offering(), kOfferings);
-    if (!from_offering.ok()) return from_offering.status();
-    absl::StatusOr<int64_t> to_offering =
-        common::ParseResourceId(base + ".to_offering", m.to_offering(), kOfferings);
-    if (!to_offering.ok()) return to_offering.status();
-    row.from_supplier_id = *from_supplier;
-    row.to_supplier_id = *to_supplier;
-    row.from_offering_id = *from_offering;
-    row.to_offering_id = *to_offering;
-    row.item = m.item();
-    row.currency = m.from_unit_price().currency_code();
-    row.from_unit_price_minor = m.from_unit_price().amount_minor();
-    row.to_unit_price_minor = m.to_unit_price().amount_minor();
-    row.annual_quantity = m.annual_quantity();
-    row.sole_source = m.sole_source();
-    parsed.mappings.push_back(std::move(row));
-  }
-  return parsed;
+  return ids;
 }
 
 }  // namespace
@@ -167,7 +160,78 @@ absl::Status ConsolidationService::PlanConsolidation(const common::CallContext& 
   inputs.quantities = std::move(load->quantities);
   BuiltPlan built = BuildConsolidationPlan(inputs, request.category(), request.target_count(),
                                            protected_ids, now);
-  *response.mutable_plan() = std::move(built.plan);
+  std::vector<MappingRow> rows;
+  rows.reserve(built.item_mappings.size());
+  for (const v1::ItemMapping& m : built.item_mappings) {
+    absl::StatusOr<MappingRow> row = ToMappingRow(m);
+    if (!row.ok()) return row.status();
+    rows.push_back(*std::move(row));
+  }
+  v1::ConsolidationPlan& plan = built.plan;
+  *plan.mutable_expire_time() = common::ToProtoTimestamp(now + kConsolidationPlanLifetime);
+  absl::StatusOr<int64_t> id =
+      repository_.InsertPlan(call.deadline, plan, rows, call.caller.team, now);
+  if (!id.ok()) return id.status();
+  plan.set_name(common::FormatResourceName(kConsolidationPlans, *id));
+  *response.mutable_plan() = std::move(plan);
+  return absl::OkStatus();
+}
+
+absl::Status ConsolidationService::GetConsolidationPlan(
+    const common::CallContext& call, const v1::GetConsolidationPlanRequest& request,
+    v1::GetConsolidationPlanResponse& response) {
+  absl::StatusOr<int64_t> id = common::ParseResourceId("name", request.name(), kConsolidationPlans);
+  if (!id.ok()) return id.status();
+  absl::StatusOr<StoredPlan> stored =
+      common::RequireFound(repository_.GetPlan(call.deadline, *id), request.name());
+  if (!stored.ok()) return stored.status();
+  *response.mutable_plan() = std::move(stored->plan);
+  return absl::OkStatus();
+}
+
+absl::Status ConsolidationService::ListItemMappings(const common::CallContext& call,
+                                                    const v1::ListItemMappingsRequest& request,
+                                                    v1::ListItemMappingsResponse& response) {
+  ItemMappingListQuery query;
+  const bool of_consolidation = absl::StartsWith(request.parent(), "consolidations/");
+  absl::StatusOr<int64_t> parent = common::ParseResourceId(
+      "parent", request.parent(), of_consolidation ? kConsolidations : kConsolidationPlans);
+  if (!parent.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(parent.status().message(),
+                     "; a parent is a plan (consolidationPlans/{id}) or an executed"
+                     " consolidation (consolidations/{id})"));
+  }
+  query.owner = of_consolidation ? ItemMappingListQuery::Owner::kConsolidation
+                                 : ItemMappingListQuery::Owner::kPlan;
+  query.owner_id = *parent;
+  absl::StatusOr<int> page_size = common::NormalizePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  absl::StatusOr<std::vector<ItemMappingCondition>> conditions =
+      common::ResolveFilter<ItemMappingColumn>(request.filter(), ItemMappingFields());
+  if (!conditions.ok()) return conditions.status();
+  query.conditions = *std::move(conditions);
+  query.limit = *page_size + 1;
+  const std::string fingerprint =
+      common::PageQueryFingerprint({"ListItemMappings", request.parent(), request.filter()});
+  absl::StatusOr<std::optional<int64_t>> after =
+      common::DecodeIdPageToken(request.page_token(), fingerprint);
+  if (!after.ok()) return after.status();
+  query.after_offering_id = *after;
+  absl::StatusOr<std::optional<std::vector<StoredItemMapping>>> rows =
+      repository_.ListItemMappings(call.deadline, query);
+  if (!rows.ok()) return rows.status();
+  if (!rows->has_value()) {
+    return absl::NotFoundError(absl::StrFormat("%s not found", request.parent()));
+  }
+  std::vector<StoredItemMapping>& page = **rows;
+  const bool more = static_cast<int>(page.size()) > *page_size;
+  if (more) page.resize(*page_size);
+  for (StoredItemMapping& row : page) *response.add_item_mappings() = std::move(row.mapping);
+  if (more) {
+    response.set_next_page_token(
+        common::EncodeIdPageToken(page.back().from_offering_id, fingerprint));
+  }
   return absl::OkStatus();
 }
 
@@ -177,50 +241,59 @@ absl::Status ConsolidationService::ExecuteConsolidation(
   if (absl::Status s = common::ValidateRequestId("request_id", request.request_id()); !s.ok()) {
     return s;
   }
-  const v1::ConsolidationPlan& plan = request.plan();
-  absl::StatusOr<ParsedPlan> parsed = ParsePlan(plan);
-  if (!parsed.ok()) return parsed.status();
+  absl::StatusOr<int64_t> plan_id =
+      common::ParseResourceId("plan", request.plan(), kConsolidationPlans);
+  if (!plan_id.ok()) return plan_id.status();
   const absl::Time now = Now();
-  v1::ExecuteConsolidationRequest fingerprint_request = request;
-  fingerprint_request.clear_request_id();
 
   absl::StatusOr<std::string> stored = repository_.TransactOnce(
-      call.deadline, kExecuteMethod, request.request_id(),
-      common::DeterministicBytes(fingerprint_request),
+      call.deadline, kExecuteMethod, request.request_id(), request.plan(),
       [&](ConsolidationStore& store) -> absl::StatusOr<std::string> {
+        absl::StatusOr<StoredPlan> stored_plan =
+            common::RequireFound(store.LockPlan(*plan_id), request.plan());
+        if (!stored_plan.ok()) return stored_plan.status();
+        const v1::ConsolidationPlan& plan = stored_plan->plan;
+        if (!plan.consolidation().empty()) {
+          return absl::FailedPreconditionError(
+              absl::StrFormat("plan: %s was already executed as %s; plan the consolidation again",
+                              request.plan(), plan.consolidation()));
+        }
+        if (common::FromProtoTimestamp(plan.expire_time()) <= now) {
+          return absl::FailedPreconditionError(absl::StrFormat(
+              "plan: %s expired at %s; plan the consolidation again", request.plan(),
+              absl::FormatTime(absl::RFC3339_full, common::FromProtoTimestamp(plan.expire_time()),
+                               absl::UTCTimeZone())));
+        }
+        if (plan.retiring_suppliers().empty()) {
+          return absl::FailedPreconditionError(absl::StrFormat(
+              "plan: %s retires no supplier; there is nothing to execute", request.plan()));
+        }
+        absl::StatusOr<PlanIds> ids = ReadPlanIds(plan);
+        if (!ids.ok()) return ids.status();
         // The plan still describes the data: same suppliers and offerings at
         // the same versions.
         absl::StatusOr<std::map<int64_t, int64_t>> versions =
-            store.LockSupplierVersions(parsed->ranked_ids);
+            store.LockSupplierVersions(ids->ranked);
         if (!versions.ok()) return versions.status();
-        std::vector<int64_t> to_offerings;
-        for (const MappingRow& m : parsed->mappings) to_offerings.push_back(m.to_offering_id);
         absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> offering_versions =
-            store.LockLiveOfferingVersions(parsed->retiring_ids, to_offerings);
+            store.LockLiveOfferingVersions(ids->retiring, *plan_id);
         if (!offering_versions.ok()) return offering_versions.status();
         std::vector<std::pair<int64_t, int64_t>> supplier_versions(versions->begin(),
                                                                    versions->end());
         if (ConsolidationPlanFingerprint(plan, supplier_versions, *offering_versions) !=
             plan.fingerprint()) {
           return absl::AbortedError(
-              "plan: suppliers or offerings of the plan changed since it was computed (or the "
-              "plan was altered); plan the consolidation again and execute the new plan");
+              "plan: suppliers or offerings of the plan changed since it was computed; plan the "
+              "consolidation again and execute the new plan");
         }
-
-        const std::map<std::string, std::string> into_names = ChooseConsolidatedInto(plan);
-        std::map<int64_t, int64_t> retired_into;
-        for (const auto& [retiring, keeper] : into_names) {
-          absl::StatusOr<int64_t> from = common::ParseResourceId("retiring", retiring, kSuppliers);
-          absl::StatusOr<int64_t> to = common::ParseResourceId("keeper", keeper, kSuppliers);
-          if (!from.ok() || !to.ok()) return absl::InternalError("plan names are unreadable");
-          retired_into[*from] = *to;
-        }
+        std::map<int64_t, int64_t>& retired_into = ids->retired_into;
 
         v1::Consolidation record;
         record.set_category(plan.category());
         *record.mutable_keepers() = plan.keepers();
         *record.mutable_retired_suppliers() = plan.retiring_suppliers();
-        *record.mutable_item_mappings() = plan.item_mappings();
+        record.set_plan(request.plan());
+        record.set_item_mapping_count(plan.item_mapping_count());
         record.set_suppliers_before_count(plan.rankings_size());
         record.set_suppliers_after_count(plan.rankings_size() - plan.retiring_suppliers_size());
         if (plan.has_estimated_annual_savings()) {
@@ -229,8 +302,8 @@ absl::Status ConsolidationService::ExecuteConsolidation(
         record.set_actor(call.caller.team);
         record.set_request_id(request.request_id());
         *record.mutable_execute_time() = common::ToProtoTimestamp(now);
-        absl::StatusOr<int64_t> id = store.InsertConsolidation(record, parsed->keeper_ids,
-                                                               retired_into, parsed->mappings);
+        absl::StatusOr<int64_t> id =
+            store.InsertConsolidation(record, *plan_id, ids->keepers, retired_into);
         if (!id.ok()) return id.status();
         record.set_name(common::FormatResourceName(kConsolidations, *id));
 
@@ -244,14 +317,14 @@ absl::Status ConsolidationService::ExecuteConsolidation(
         // statement, checked and diffed here, written with a fixed number of
         // set-based statements (status, history, audit).
         absl::StatusOr<std::map<int64_t, StoredSupplier>> retiring_rows =
-            store.LockSuppliers(parsed->retiring_ids);
+            store.LockSuppliers(ids->retiring);
         if (!retiring_rows.ok()) return retiring_rows.status();
         std::map<int64_t, int64_t> expected_versions;
         std::vector<std::pair<int64_t, v1::SupplierStatusChange>> status_changes;
         std::vector<crm::common::v1::AuditEntry> supplier_audits;
-        status_changes.reserve(parsed->retiring_ids.size());
-        supplier_audits.reserve(parsed->retiring_ids.size());
-        for (const int64_t retiring : parsed->retiring_ids) {
+        status_changes.reserve(ids->retiring.size());
+        supplier_audits.reserve(ids->retiring.size());
+        for (const int64_t retiring : ids->retiring) {
           const std::string name = common::FormatResourceName(kSuppliers, retiring);
           auto found = retiring_rows->find(retiring);
           std::optional<StoredSupplier> row;

@@ -10,9 +10,10 @@
 namespace crm::supplier {
 
 // The rules of crm.supplier.v1.ConsolidationService. Planning follows
-// consolidation_rules.h; execution is one transaction that refuses (ABORTED)
-// a plan whose suppliers or offerings changed since it was computed, and is
-// idempotent per request_id.
+// consolidation_rules.h and stores the plan; execution takes a stored plan's
+// name, runs in one transaction that refuses (ABORTED) a plan whose suppliers
+// or offerings changed since it was computed, and is idempotent per
+// request_id.
 class ConsolidationService {
  public:
   ConsolidationService(ConsolidationRepository& repository, Clock clock);
@@ -20,6 +21,12 @@ class ConsolidationService {
   absl::Status PlanConsolidation(const common::CallContext& call,
                                  const v1::PlanConsolidationRequest& request,
                                  v1::PlanConsolidationResponse& response);
+  absl::Status GetConsolidationPlan(const common::CallContext& call,
+                                    const v1::GetConsolidationPlanRequest& request,
+                                    v1::GetConsolidationPlanResponse& response);
+  absl::Status ListItemMappings(const common::CallContext& call,
+                                const v1::ListItemMappingsRequest& request,
+                                v1::ListItemMappingsResponse& response);
   absl::Status ExecuteConsolidation(const common::CallContext& call,
                                     const v1::ExecuteConsolidationRequest& request,
                                     v1::ExecuteConsolidationResponse& response);

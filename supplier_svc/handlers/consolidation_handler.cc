@@ -17,6 +17,22 @@ grpc::ServerUnaryReactor* ConsolidationHandler::PlanConsolidation(grpc::Callback
   });
 }
 
+grpc::ServerUnaryReactor* ConsolidationHandler::GetConsolidationPlan(
+    grpc::CallbackServerContext* ctx, const v1::GetConsolidationPlanRequest* request,
+    v1::GetConsolidationPlanResponse* response) {
+  return runner_.Run(ctx, common::kSuppliersRead, [=, this](const common::CallContext& call) {
+    return service_.GetConsolidationPlan(call, *request, *response);
+  });
+}
+
+grpc::ServerUnaryReactor* ConsolidationHandler::ListItemMappings(
+    grpc::CallbackServerContext* ctx, const v1::ListItemMappingsRequest* request,
+    v1::ListItemMappingsResponse* response) {
+  return runner_.Run(ctx, common::kSuppliersRead, [=, this](const common::CallContext& call) {
+    return service_.ListItemMappings(call, *request, *response);
+  });
+}
+
 grpc::ServerUnaryReactor* ConsolidationHandler::ExecuteConsolidation(grpc::CallbackServerContext* ctx,
     const v1::ExecuteConsolidationRequest* request, v1::ExecuteConsolidationResponse* response) {
   return runner_.Run(ctx, common::kSuppliersWrite, [=, this](const common::CallContext& call) {

@@ -18,6 +18,12 @@ class ConsolidationHandler final : public v1::ConsolidationService::CallbackServ
 
   grpc::ServerUnaryReactor* PlanConsolidation(grpc::CallbackServerContext* ctx,
       const v1::PlanConsolidationRequest* request, v1::PlanConsolidationResponse* response) override;
+  grpc::ServerUnaryReactor* GetConsolidationPlan(
+      grpc::CallbackServerContext* ctx, const v1::GetConsolidationPlanRequest* request,
+      v1::GetConsolidationPlanResponse* response) override;
+  grpc::ServerUnaryReactor* ListItemMappings(grpc::CallbackServerContext* ctx,
+                                             const v1::ListItemMappingsRequest* request,
+                                             v1::ListItemMappingsResponse* response) override;
   grpc::ServerUnaryReactor* ExecuteConsolidation(grpc::CallbackServerContext* ctx,
       const v1::ExecuteConsolidationRequest* request, v1::ExecuteConsolidationResponse* response) override;
   grpc::ServerUnaryReactor* GetConsolidation(grpc::CallbackServerContext* ctx,

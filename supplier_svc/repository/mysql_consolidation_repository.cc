@@ -58,6 +58,76 @@ std::string_view ColumnSql(ConsolidationColumn column) {
   return "NULL";
 }
 
+// The columns both mapping tables share.
+constexpr char kMappingColumns[] =
+    "from_offering_id, from_supplier_id, item, currency, to_supplier_id, to_offering_id,"
+    " from_unit_price_minor, to_unit_price_minor, annual_quantity, sole_source";
+
+constexpr char kSelectPlan[] =
+    "SELECT id, details, expire_time, consolidation_id FROM consolidation_plans";
+
+absl::StatusOr<StoredPlan> ReadPlan(const sql::ResultSet& row) {
+  StoredPlan stored;
+  stored.id = row.getInt64("id");
+  if (!stored.plan.ParseFromString(common::ReadString(row, "details"))) {
+    return absl::InternalError("stored consolidation plan details are unreadable");
+  }
+  stored.plan.set_name(common::FormatResourceName("consolidationPlans", stored.id));
+  absl::StatusOr<google::protobuf::Timestamp> expire = common::ReadTimestamp(row, "expire_time");
+  if (!expire.ok()) return expire.status();
+  *stored.plan.mutable_expire_time() = *expire;
+  if (!row.isNull("consolidation_id")) {
+    stored.plan.set_consolidation(
+        common::FormatResourceName("consolidations", row.getInt64("consolidation_id")));
+  }
+  return stored;
+}
+
+absl::StatusOr<std::optional<StoredPlan>> ReadOnePlan(sql::Connection& connection,
+                                                      const SqlQuery& query) {
+  common::QueryResult row = common::Query(connection, query);
+  if (!row->next()) return std::optional<StoredPlan>();
+  absl::StatusOr<StoredPlan> plan = ReadPlan(*row);
+  if (!plan.ok()) return plan.status();
+  return std::optional<StoredPlan>(*std::move(plan));
+}
+
+StoredItemMapping ReadItemMapping(const sql::ResultSet& row) {
+  StoredItemMapping stored;
+  stored.from_offering_id = row.getInt64("from_offering_id");
+  v1::ItemMapping& m = stored.mapping;
+  const std::string currency = common::ReadString(row, "currency");
+  m.set_item(common::ReadString(row, "item"));
+  m.set_from_supplier(common::FormatResourceName("suppliers", row.getInt64("from_supplier_id")));
+  m.set_to_supplier(common::FormatResourceName("suppliers", row.getInt64("to_supplier_id")));
+  m.set_from_offering(common::FormatResourceName("offerings", stored.from_offering_id));
+  m.set_to_offering(common::FormatResourceName("offerings", row.getInt64("to_offering_id")));
+  m.mutable_from_unit_price()->set_currency_code(currency);
+  m.mutable_from_unit_price()->set_amount_minor(row.getInt64("from_unit_price_minor"));
+  m.mutable_to_unit_price()->set_currency_code(currency);
+  m.mutable_to_unit_price()->set_amount_minor(row.getInt64("to_unit_price_minor"));
+  m.set_annual_quantity(row.getInt64("annual_quantity"));
+  m.set_sole_source(row.getBoolean("sole_source"));
+  return stored;
+}
+
+std::string_view MappingColumnSql(ItemMappingColumn column) {
+  switch (column) {
+    case ItemMappingColumn::kFromSupplier:
+      return "from_supplier_id";
+    case ItemMappingColumn::kToSupplier:
+      return "to_supplier_id";
+    case ItemMappingColumn::kItem:
+      return "item";
+    case ItemMappingColumn::kSoleSource:
+      return "sole_source";
+  }
+  return "NULL";
+}
+
+// Plans deleted per PlanConsolidation once expired (their mappings cascade).
+constexpr int64_t kExpiredPlansPerPurge = 10;
+
 absl::StatusOr<StoredConsolidation> ReadConsolidation(const sql::ResultSet& row) {
   StoredConsolidation stored;
   stored.id = row.getInt64("id");
@@ -88,21 +158,22 @@ class MySqlConsolidationStore final : public ConsolidationStore {
     return versions;
   }
 
-  absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> LockLiveOfferingVersions(
-      const std::vector<int64_t>& supplier_ids, const std::vector<int64_t>& offering_ids) override {
-    std::vector<int64_t> offerings = offering_ids;
-    std::sort(offerings.begin(), offerings.end());
-    offerings.erase(std::unique(offerings.begin(), offerings.end()), offerings.end());
+  absl::StatusOr<std::optional<StoredPlan>> LockPlan(int64_t plan_id) override {
     SqlQuery query;
-    query.Add("SELECT id, version FROM offerings WHERE delete_time IS NULL AND (FALSE");
+    query.Add(absl::StrCat(kSelectPlan, " WHERE id = ? FOR UPDATE"), {plan_id});
+    return ReadOnePlan(connection_, query);
+  }
+
+  absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> LockLiveOfferingVersions(
+      const std::vector<int64_t>& supplier_ids, int64_t plan_id) override {
+    SqlQuery query;
+    query.Add(
+        "SELECT id, version FROM offerings WHERE delete_time IS NULL AND (id IN (SELECT"
+        " to_offering_id FROM consolidation_plan_item_mappings WHERE plan_id = ?)",
+        {plan_id});
     if (!supplier_ids.empty()) {
       query.Add(" OR supplier_id IN (");
       AddIds(query, supplier_ids);
-      query.Add(")");
-    }
-    if (!offerings.empty()) {
-      query.Add(" OR id IN (");
-      AddIds(query, offerings);
       query.Add(")");
     }
     query.Add(") ORDER BY id FOR UPDATE");
@@ -112,10 +183,9 @@ class MySqlConsolidationStore final : public ConsolidationStore {
     return versions;
   }
 
-  absl::StatusOr<int64_t> InsertConsolidation(const v1::Consolidation& c,
-                                              const std::vector<int64_t>& keeper_ids,
-                                              const std::map<int64_t, int64_t>& retired_into,
-                                              const std::vector<MappingRow>& mappings) override {
+  absl::StatusOr<int64_t> InsertConsolidation(
+      const v1::Consolidation& c, int64_t plan_id, const std::vector<int64_t>& keeper_ids,
+      const std::map<int64_t, int64_t>& retired_into) override {
     SqlQuery insert;
     insert.Add(
         "INSERT INTO consolidations (category, request_id, actor, suppliers_before_count,"
@@ -141,22 +211,16 @@ class MySqlConsolidationStore final : public ConsolidationStore {
                            " role, consolidated_into_id) VALUES ",
                            "(?, ?, ?, ?)", "", 4, members, kRowsPerInsert);
 
-    std::vector<SqlValue> rows;
-    rows.reserve(mappings.size() * 11);
-    for (const MappingRow& m : mappings) {
-      rows.insert(rows.end(), {id, m.from_offering_id, m.from_supplier_id, m.item, m.currency,
-                               m.to_supplier_id, m.to_offering_id, m.from_unit_price_minor,
-                               m.to_unit_price_minor, m.annual_quantity,
-                               int64_t{m.sole_source ? 1 : 0}});
-    }
-    if (!rows.empty()) {
-      common::ExecuteBatched(
-          connection_,
-          "INSERT INTO consolidation_item_mappings (consolidation_id, from_offering_id,"
-          " from_supplier_id, item, currency, to_supplier_id, to_offering_id,"
-          " from_unit_price_minor, to_unit_price_minor, annual_quantity, sole_source) VALUES ",
-          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", 11, rows, kRowsPerInsert);
-    }
+    SqlQuery copy;
+    copy.Add(absl::StrCat("INSERT INTO consolidation_item_mappings (consolidation_id, ",
+                          kMappingColumns, ") SELECT ?, ", kMappingColumns,
+                          " FROM consolidation_plan_item_mappings WHERE plan_id = ?"
+                          " ORDER BY from_offering_id"),
+             {id, plan_id});
+    common::Execute(connection_, copy);
+    SqlQuery executed;
+    executed.Add("UPDATE consolidation_plans SET consolidation_id = ? WHERE id = ?", {id, plan_id});
+    common::Execute(connection_, executed);
     return id;
   }
 
@@ -417,6 +481,86 @@ absl::StatusOr<PlanLoad> MySqlConsolidationRepository::LoadPlanInputs(
   });
   if (!status.ok()) return status;
   return load;
+}
+
+absl::StatusOr<int64_t> MySqlConsolidationRepository::InsertPlan(
+    absl::Time deadline, const v1::ConsolidationPlan& plan, const std::vector<MappingRow>& mappings,
+    std::string_view actor, absl::Time now) {
+  int64_t id = 0;
+  absl::Status status = common::RunInTransaction(pool_, deadline, [&](sql::Connection& c) {
+    SqlQuery purge;
+    purge.Add(
+        "DELETE FROM consolidation_plans WHERE expire_time < ? ORDER BY expire_time, id LIMIT ?",
+        {common::FormatMysqlDatetime(now), kExpiredPlansPerPurge});
+    common::Execute(c, purge);
+
+    SqlQuery insert;
+    insert.Add(
+        "INSERT INTO consolidation_plans (category, actor, details, plan_time, expire_time)"
+        " VALUES (?, ?, ?, ?, ?)",
+        {int64_t{plan.category()}, std::string(actor), plan.SerializeAsString(),
+         common::SqlTime(plan.plan_time()), common::SqlTime(plan.expire_time())});
+    common::Execute(c, insert);
+    id = common::LastInsertId(c);
+
+    std::vector<SqlValue> rows;
+    rows.reserve(mappings.size() * 11);
+    for (const MappingRow& m : mappings) {
+      rows.insert(rows.end(),
+                  {id, m.from_offering_id, m.from_supplier_id, m.item, m.currency, m.to_supplier_id,
+                   m.to_offering_id, m.from_unit_price_minor, m.to_unit_price_minor,
+                   m.annual_quantity, int64_t{m.sole_source ? 1 : 0}});
+    }
+    if (!rows.empty()) {
+      common::ExecuteBatched(c,
+                             absl::StrCat("INSERT INTO consolidation_plan_item_mappings (plan_id, ",
+                                          kMappingColumns, ") VALUES "),
+                             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", 11, rows, kRowsPerInsert);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return id;
+}
+
+absl::StatusOr<std::optional<StoredPlan>> MySqlConsolidationRepository::GetPlan(absl::Time deadline,
+                                                                                int64_t plan_id) {
+  SqlQuery query;
+  query.Add(absl::StrCat(kSelectPlan, " WHERE id = ?"), {plan_id});
+  return common::ReadWithConnection(pool_, deadline,
+                                    [&](sql::Connection& c) { return ReadOnePlan(c, query); });
+}
+
+absl::StatusOr<std::optional<std::vector<StoredItemMapping>>>
+MySqlConsolidationRepository::ListItemMappings(absl::Time deadline,
+                                               const ItemMappingListQuery& list) {
+  const bool of_plan = list.owner == ItemMappingListQuery::Owner::kPlan;
+  SqlQuery owner;
+  owner.Add(of_plan ? "SELECT 1 FROM consolidation_plans WHERE id = ?"
+                    : "SELECT 1 FROM consolidations WHERE id = ?",
+            {list.owner_id});
+  SqlQuery query;
+  query.Add(absl::StrCat("SELECT ", kMappingColumns, " FROM ",
+                         of_plan ? "consolidation_plan_item_mappings WHERE plan_id = ?"
+                                 : "consolidation_item_mappings WHERE consolidation_id = ?"),
+            {list.owner_id});
+  common::AddConditions(query, list.conditions, &MappingColumnSql);
+  if (list.after_offering_id.has_value()) {
+    query.Add(" AND from_offering_id > ?", {*list.after_offering_id});
+  }
+  query.Add(" ORDER BY from_offering_id LIMIT ?", {int64_t{list.limit}});
+  std::optional<std::vector<StoredItemMapping>> result;
+  // One transaction: the owner and its mappings are read from one snapshot.
+  absl::Status status = common::RunInTransaction(pool_, deadline, [&](sql::Connection& c) {
+    result.reset();
+    if (!common::Query(c, owner)->next()) return absl::OkStatus();
+    result.emplace();
+    common::QueryResult rows = common::Query(c, query);
+    while (rows->next()) result->push_back(ReadItemMapping(*rows));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
 }
 
 absl::StatusOr<std::string> MySqlConsolidationRepository::TransactOnce(

@@ -17,6 +17,12 @@ class MySqlConsolidationRepository final : public ConsolidationRepository {
   absl::StatusOr<PlanLoad> LoadPlanInputs(absl::Time deadline, v1::SupplierCategory category,
                                           const common::CalendarDate& period_start,
                                           const common::CalendarDate& period_end) override;
+  absl::StatusOr<int64_t> InsertPlan(absl::Time deadline, const v1::ConsolidationPlan& plan,
+                                     const std::vector<MappingRow>& mappings,
+                                     std::string_view actor, absl::Time now) override;
+  absl::StatusOr<std::optional<StoredPlan>> GetPlan(absl::Time deadline, int64_t plan_id) override;
+  absl::StatusOr<std::optional<std::vector<StoredItemMapping>>> ListItemMappings(
+      absl::Time deadline, const ItemMappingListQuery& query) override;
   absl::StatusOr<std::string> TransactOnce(
       absl::Time deadline, std::string_view method, std::string_view request_id,
       std::string_view request_fingerprint,

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/api/time_util.h"
 #include "common/mysql/migrations.h"
 #include "common/mysql/pool.h"
 #include "crm/supplier/v1/contract.pb.h"
@@ -108,13 +109,42 @@ class ConsolidationMySqlTest : public ::testing::Test {
 
   absl::StatusOr<v1::Consolidation> Execute(const v1::ConsolidationPlan& plan,
                                             const std::string& request_id) {
+    return Execute(plan.name(), request_id);
+  }
+  absl::StatusOr<v1::Consolidation> Execute(const std::string& plan_name,
+                                            const std::string& request_id) {
     v1::ExecuteConsolidationRequest request;
-    *request.mutable_plan() = plan;
+    request.set_plan(plan_name);
     request.set_request_id(request_id);
     v1::ExecuteConsolidationResponse response;
     absl::Status status = service_.ExecuteConsolidation(call_, request, response);
     if (!status.ok()) return status;
     return response.consolidation();
+  }
+
+  // Every item mapping of a plan or consolidation, read two per page.
+  absl::StatusOr<std::vector<v1::ItemMapping>> Mappings(const std::string& parent,
+                                                        const std::string& filter = "") {
+    std::vector<v1::ItemMapping> mappings;
+    std::string token;
+    do {
+      v1::ListItemMappingsRequest request;
+      request.set_parent(parent);
+      request.set_filter(filter);
+      request.set_page_size(2);
+      request.set_page_token(token);
+      v1::ListItemMappingsResponse page;
+      if (absl::Status s = service_.ListItemMappings(call_, request, page); !s.ok()) return s;
+      EXPECT_LE(page.item_mappings_size(), 2);
+      mappings.insert(mappings.end(), page.item_mappings().begin(), page.item_mappings().end());
+      token = page.next_page_token();
+    } while (!token.empty() && mappings.size() < 100);
+    return mappings;
+  }
+  std::vector<std::string> FromOfferings(const std::vector<v1::ItemMapping>& mappings) {
+    std::vector<std::string> names;
+    for (const v1::ItemMapping& m : mappings) names.push_back(m.from_offering());
+    return names;
   }
 
   int64_t Int(const std::string& query) { return data_.Int(query); }
@@ -177,6 +207,7 @@ TEST_F(ConsolidationMySqlTest, PlanKeepsTheBestAndTheSoleSource) {
   EXPECT_EQ(plan->rankings(2).supplier_display_name(), kRetiringName);
   EXPECT_EQ(plan->rankings(2).decision(), v1::CONSOLIDATION_DECISION_RETIRE);
   EXPECT_EQ(plan->rankings(2).spend().amount_minor(), 1200 + 1275 + 120);
+  EXPECT_EQ(plan->rankings(2).consolidated_into(), SupplierName(k2_));  // takes the most value
   EXPECT_EQ(plan->rankings(3).supplier(), SupplierName(r2_));
   EXPECT_EQ(plan->rankings(3).decision(), v1::CONSOLIDATION_DECISION_KEEP);
   EXPECT_EQ(plan->rankings(3).keep_reason(), v1::KEEP_REASON_SOLE_SOURCE);
@@ -186,13 +217,20 @@ TEST_F(ConsolidationMySqlTest, PlanKeepsTheBestAndTheSoleSource) {
   EXPECT_EQ(plan->open_purchase_order_count(), 2);
   EXPECT_EQ(plan->contract_count(), 2);
   EXPECT_EQ(plan->offering_count(), 3);
+  EXPECT_THAT(plan->name(), testing::StartsWith("consolidationPlans/"));
+  EXPECT_EQ(common::FromProtoTimestamp(plan->expire_time()), now_ + absl::Hours(7 * 24));
+  EXPECT_TRUE(plan->consolidation().empty());
 }
 
 TEST_F(ConsolidationMySqlTest, PlanMapsItemsToTheCheapestKeeperAndEstimatesSavings) {
   absl::StatusOr<v1::ConsolidationPlan> plan = Plan();
   ASSERT_THAT(plan, IsOk());
-  ASSERT_EQ(plan->item_mappings_size(), 3);
-  const v1::ItemMapping& x = plan->item_mappings(0);
+  EXPECT_EQ(plan->item_mapping_count(), 3);
+  EXPECT_EQ(plan->sole_source_item_count(), 2);  // Y and Z
+  absl::StatusOr<std::vector<v1::ItemMapping>> mappings = Mappings(plan->name());
+  ASSERT_THAT(mappings, IsOk());
+  ASSERT_EQ(mappings->size(), 3);
+  const v1::ItemMapping& x = (*mappings)[0];
   EXPECT_EQ(x.item(), "X");
   EXPECT_EQ(x.from_supplier(), SupplierName(r1_));
   EXPECT_EQ(x.from_offering(), OfferingName(r1_x_));
@@ -202,19 +240,25 @@ TEST_F(ConsolidationMySqlTest, PlanMapsItemsToTheCheapestKeeperAndEstimatesSavin
   EXPECT_EQ(x.to_unit_price().amount_minor(), 9);
   EXPECT_EQ(x.annual_quantity(), 110);  // delivered 100 + confirmed 10
   EXPECT_FALSE(x.sole_source());        // K1, K2 and R2 offer X
-  const v1::ItemMapping& y = plan->item_mappings(1);
+  const v1::ItemMapping& y = (*mappings)[1];
   EXPECT_EQ(y.item(), "Y");
   EXPECT_EQ(y.to_offering(), OfferingName(k1_y_));
   EXPECT_EQ(y.annual_quantity(), 20);
   EXPECT_TRUE(y.sole_source());  // K1 becomes the only supplier of Y
-  const v1::ItemMapping& z = plan->item_mappings(2);
+  const v1::ItemMapping& z = (*mappings)[2];
   EXPECT_EQ(z.to_offering(), OfferingName(k2_z_));
   EXPECT_EQ(z.annual_quantity(), 5);  // the cancelled 50 do not count
+  EXPECT_TRUE(z.sole_source());       // of the keepers only K2 offers Z
   EXPECT_EQ(plan->estimated_annual_savings().currency_code(), "EUR");
   EXPECT_EQ(plan->estimated_annual_savings().amount_minor(), 3 * 110 + 5 * 20 + 5 * 5);
-  // Planning changes nothing.
+  // Planning changes no supplier data; the stored plan reads back as returned.
   EXPECT_EQ(PoSupplier(r1_open_), r1_);
   EXPECT_EQ(Int("SELECT COUNT(*) FROM consolidations"), 0);
+  v1::GetConsolidationPlanRequest get;
+  get.set_name(plan->name());
+  v1::GetConsolidationPlanResponse got;
+  ASSERT_THAT(service_.GetConsolidationPlan(call_, get, got), IsOk());
+  EXPECT_EQ(got.plan().SerializeAsString(), plan->SerializeAsString());
 }
 
 TEST_F(ConsolidationMySqlTest, ProtectedSuppliersAreKept) {
@@ -224,8 +268,10 @@ TEST_F(ConsolidationMySqlTest, ProtectedSuppliersAreKept) {
   EXPECT_EQ(plan->rankings(2).keep_reason(), v1::KEEP_REASON_PROTECTED);
   EXPECT_THAT(plan->retiring_suppliers(), ElementsAre(SupplierName(k1_)));
   // K1's Y goes to R1 (the only keeper offering Y), X to K2.
-  ASSERT_EQ(plan->item_mappings_size(), 2);
-  EXPECT_EQ(plan->item_mappings(1).to_offering(), OfferingName(r1_y_));
+  absl::StatusOr<std::vector<v1::ItemMapping>> mappings = Mappings(plan->name());
+  ASSERT_THAT(mappings, IsOk());
+  ASSERT_EQ(mappings->size(), 2);
+  EXPECT_EQ((*mappings)[1].to_offering(), OfferingName(r1_y_));
 }
 
 TEST_F(ConsolidationMySqlTest, PlanValidatesItsInput) {
@@ -258,8 +304,25 @@ TEST_F(ConsolidationMySqlTest, ExecuteMovesExactlyTheOpenDocumentsOfTheRetiringS
   EXPECT_EQ(done->suppliers_after_count(), 3);
   EXPECT_EQ(done->estimated_annual_savings().amount_minor(), 455);
   EXPECT_THAT(done->retired_suppliers(), ElementsAre(SupplierName(r1_)));
-  EXPECT_EQ(done->item_mappings_size(), 3);
+  EXPECT_EQ(done->item_mapping_count(), 3);
+  EXPECT_EQ(done->plan(), plan->name());
   EXPECT_EQ(done->actor(), "procurement");
+  // The record keeps the plan's mappings; the plan names its execution.
+  absl::StatusOr<std::vector<v1::ItemMapping>> applied = Mappings(done->name());
+  absl::StatusOr<std::vector<v1::ItemMapping>> planned = Mappings(plan->name());
+  ASSERT_THAT(applied, IsOk());
+  ASSERT_THAT(planned, IsOk());
+  EXPECT_THAT(FromOfferings(*applied),
+              ElementsAre(OfferingName(r1_x_), OfferingName(r1_y_), OfferingName(r1_z_)));
+  ASSERT_EQ(applied->size(), planned->size());
+  for (size_t i = 0; i < applied->size(); ++i) {
+    EXPECT_EQ((*applied)[i].SerializeAsString(), (*planned)[i].SerializeAsString());
+  }
+  v1::GetConsolidationPlanRequest get_plan;
+  get_plan.set_name(plan->name());
+  v1::GetConsolidationPlanResponse got_plan;
+  ASSERT_THAT(service_.GetConsolidationPlan(call_, get_plan, got_plan), IsOk());
+  EXPECT_EQ(got_plan.plan().consolidation(), done->name());
   EXPECT_EQ(done->request_id(), "exec-1");
 
   // The open order goes to the keeper of its first line (Y → K1), re-priced,
@@ -360,9 +423,14 @@ TEST_F(ConsolidationMySqlTest, ReplayReturnsTheSameRecordAndChangesNothing) {
   EXPECT_EQ(replay->SerializeAsString(), first->SerializeAsString());
   EXPECT_EQ(Snapshot(), before);
   // The same request_id with another plan is refused.
-  v1::ConsolidationPlan other = *plan;
-  other.set_target_count(3);
-  EXPECT_EQ(Execute(other, "exec-1").status().code(), absl::StatusCode::kAlreadyExists);
+  absl::StatusOr<v1::ConsolidationPlan> other = Plan(3);
+  ASSERT_THAT(other, IsOk());
+  EXPECT_EQ(Execute(*other, "exec-1").status().code(), absl::StatusCode::kAlreadyExists);
+  // The executed plan under a new request_id is refused, naming the execution.
+  absl::Status again = Execute(*plan, "exec-2").status();
+  EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(again.message()), HasSubstr(first->name()));
+  EXPECT_EQ(Snapshot(), before);
 }
 
 TEST_F(ConsolidationMySqlTest, StalePlanIsAbortedAndChangesNothing) {
@@ -388,13 +456,10 @@ TEST_F(ConsolidationMySqlTest, StalePlanIsAbortedAndChangesNothing) {
   EXPECT_EQ(PoSupplier(r1_open_), k1_);
 }
 
-TEST_F(ConsolidationMySqlTest, ChangedOfferingOrAlteredPlanIsAborted) {
+TEST_F(ConsolidationMySqlTest, ChangedOfferingIsAborted) {
   absl::StatusOr<v1::ConsolidationPlan> plan = Plan();
   ASSERT_THAT(plan, IsOk());
-  v1::ConsolidationPlan altered = *plan;
-  altered.mutable_item_mappings(0)->mutable_to_unit_price()->set_amount_minor(1);
   const std::vector<int64_t> before = Snapshot();
-  EXPECT_EQ(Execute(altered, "exec-a").status().code(), absl::StatusCode::kAborted);
   // A keeper's offering the plan maps to changes its price.
   data_.Exec(absl::StrCat("UPDATE offerings SET unit_price_minor = 8, version = version + 1"
                           " WHERE id = ", k2_x_));
@@ -412,27 +477,94 @@ TEST_F(ConsolidationMySqlTest, ChangedOfferingOrAlteredPlanIsAborted) {
 TEST_F(ConsolidationMySqlTest, ExecuteValidatesThePlan) {
   absl::StatusOr<v1::ConsolidationPlan> plan = Plan();
   ASSERT_THAT(plan, IsOk());
-  v1::ConsolidationPlan bad = *plan;
-  bad.clear_fingerprint();
-  absl::Status status = Execute(bad, "x").status();
+  absl::Status status = Execute("", "x").status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(status.message()), HasSubstr("plan.fingerprint"));
-  bad = *plan;
-  bad.set_retiring_suppliers(0, "suppliers/abc");
-  status = Execute(bad, "x").status();
-  EXPECT_THAT(std::string(status.message()), HasSubstr("plan.retiring_suppliers[0]"));
-  bad = *plan;
-  bad.mutable_item_mappings(1)->set_to_offering("offerings/");
-  status = Execute(bad, "x").status();
-  EXPECT_THAT(std::string(status.message()), HasSubstr("plan.item_mappings[1].to_offering"));
-  bad = *plan;
-  bad.clear_retiring_suppliers();
-  status = Execute(bad, "x").status();
-  EXPECT_THAT(std::string(status.message()), HasSubstr("plan.retiring_suppliers"));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("plan"));
+  status = Execute("consolidationPlans/x'; DROP TABLE suppliers; --", "x").status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("consolidationPlans/{id}"));
+  status = Execute("consolidationPlans/999", "x").status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("consolidationPlans/999"));
   status = Execute(*plan, std::string(200, 'r')).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(status.message()), HasSubstr("request_id"));
+  // A plan that keeps everyone has nothing to execute.
+  absl::StatusOr<v1::ConsolidationPlan> keep_all = Plan(10);
+  ASSERT_THAT(keep_all, IsOk());
+  status = Execute(*keep_all, "y").status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("retires no supplier"));
+  // After its lifetime a plan is refused, however unchanged the data.
+  now_ += kConsolidationPlanLifetime + absl::Seconds(1);
+  status = Execute(*plan, "z").status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("expired"));
   EXPECT_EQ(Int("SELECT COUNT(*) FROM consolidations"), 0);
+  EXPECT_EQ(PoSupplier(r1_open_), r1_);
+}
+
+TEST_F(ConsolidationMySqlTest, ExpiredPlansAreDeletedByALaterPlan) {
+  absl::StatusOr<v1::ConsolidationPlan> old_plan = Plan();
+  ASSERT_THAT(old_plan, IsOk());
+  now_ += kConsolidationPlanLifetime + absl::Seconds(1);
+  absl::StatusOr<v1::ConsolidationPlan> new_plan = Plan();
+  ASSERT_THAT(new_plan, IsOk());
+  v1::GetConsolidationPlanRequest get;
+  get.set_name(old_plan->name());
+  v1::GetConsolidationPlanResponse got;
+  EXPECT_EQ(service_.GetConsolidationPlan(call_, get, got).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Mappings(old_plan->name()).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM consolidation_plan_item_mappings"), 3);  // the new plan's
+  EXPECT_THAT(Execute(*new_plan, "exec-new"), IsOk());
+}
+
+TEST_F(ConsolidationMySqlTest, ListItemMappingsPagesAndFilters) {
+  absl::StatusOr<v1::ConsolidationPlan> plan = Plan();
+  ASSERT_THAT(plan, IsOk());
+  absl::StatusOr<std::vector<v1::ItemMapping>> all = Mappings(plan->name());
+  ASSERT_THAT(all, IsOk());
+  EXPECT_THAT(FromOfferings(*all),
+              ElementsAre(OfferingName(r1_x_), OfferingName(r1_y_), OfferingName(r1_z_)));
+  absl::StatusOr<std::vector<v1::ItemMapping>> sole = Mappings(plan->name(), "sole_source = true");
+  ASSERT_THAT(sole, IsOk());
+  EXPECT_THAT(FromOfferings(*sole), ElementsAre(OfferingName(r1_y_), OfferingName(r1_z_)));
+  absl::StatusOr<std::vector<v1::ItemMapping>> to_k2 = Mappings(
+      plan->name(), absl::StrCat("to_supplier = \"", SupplierName(k2_), "\" AND item != \"X\""));
+  ASSERT_THAT(to_k2, IsOk());
+  EXPECT_THAT(FromOfferings(*to_k2), ElementsAre(OfferingName(r1_z_)));
+  absl::StatusOr<std::vector<v1::ItemMapping>> from_k1 =
+      Mappings(plan->name(), absl::StrCat("from_supplier = \"", SupplierName(k1_), "\""));
+  ASSERT_THAT(from_k1, IsOk());
+  EXPECT_TRUE(from_k1->empty());
+
+  v1::ListItemMappingsRequest request;
+  v1::ListItemMappingsResponse page;
+  request.set_parent("suppliers/1");
+  absl::Status status = service_.ListItemMappings(call_, request, page);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("parent"));
+  request.set_parent("consolidations/999");
+  EXPECT_EQ(service_.ListItemMappings(call_, request, page).code(), absl::StatusCode::kNotFound);
+  request.set_parent(plan->name());
+  request.set_filter("price = 3");
+  status = service_.ListItemMappings(call_, request, page);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("price"));
+  request.set_filter("");
+  request.set_page_size(1);
+  ASSERT_THAT(service_.ListItemMappings(call_, request, page), IsOk());
+  ASSERT_FALSE(page.next_page_token().empty());
+  request.set_page_token(page.next_page_token());
+  request.set_filter("sole_source = true");  // a token is bound to its filter
+  status = service_.ListItemMappings(call_, request, page);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("page_token"));
+  request.set_filter("");
+  request.set_page_size(-1);
+  status = service_.ListItemMappings(call_, request, page);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("page_size"));
 }
 
 TEST_F(ConsolidationMySqlTest, GetAndListConsolidations) {

@@ -72,10 +72,13 @@ TEST(ConsolidationPlanTest, SoleSourceSuppliersAreKeptAndCoverLaterOnes) {
   EXPECT_THAT(built.plan.keepers(), ElementsAre(S(1), S(2)));
   EXPECT_EQ(built.plan.rankings(1).keep_reason(), v1::KEEP_REASON_SOLE_SOURCE);
   EXPECT_THAT(built.plan.retiring_suppliers(), ElementsAre(S(3)));
-  ASSERT_EQ(built.plan.item_mappings_size(), 2);
-  EXPECT_EQ(built.plan.item_mappings(0).to_offering(), "offerings/20");  // Y → 2
-  EXPECT_TRUE(built.plan.item_mappings(0).sole_source());
-  EXPECT_EQ(built.plan.item_mappings(1).to_offering(), "offerings/10");  // X → 1
+  ASSERT_EQ(built.item_mappings.size(), 2);
+  EXPECT_EQ(built.item_mappings[0].to_offering(), "offerings/20");  // Y → 2
+  EXPECT_TRUE(built.item_mappings[0].sole_source());
+  EXPECT_EQ(built.item_mappings[1].to_offering(), "offerings/10");  // X → 1
+  EXPECT_TRUE(built.item_mappings[1].sole_source());                // only 1 offers X
+  EXPECT_EQ(built.plan.item_mapping_count(), 2);
+  EXPECT_EQ(built.plan.sole_source_item_count(), 2);
 }
 
 TEST(ConsolidationPlanTest, CheapestKeeperWinsAndSavingsUseTheAnnualVolumeOnce) {
@@ -88,18 +91,20 @@ TEST(ConsolidationPlanTest, CheapestKeeperWinsAndSavingsUseTheAnnualVolumeOnce) 
   in.quantities[{3, "Z", "EUR"}] = 10;
   const BuiltPlan built = BuildConsolidationPlan(in, v1::SUPPLIER_CATEGORY_COMPONENT, 2, {},
                                                  absl::FromUnixSeconds(0));
-  ASSERT_EQ(built.plan.item_mappings_size(), 3);
-  EXPECT_EQ(built.plan.item_mappings(0).to_offering(), "offerings/20");
-  EXPECT_EQ(built.plan.item_mappings(0).annual_quantity(), 100);  // the cheaper offering 30
-  EXPECT_EQ(built.plan.item_mappings(1).annual_quantity(), 0);    // offering 31
-  EXPECT_EQ(built.plan.item_mappings(2).to_offering(), "offerings/21");  // tie: lower id
-  EXPECT_FALSE(built.plan.item_mappings(2).sole_source());
+  ASSERT_EQ(built.item_mappings.size(), 3);
+  EXPECT_EQ(built.item_mappings[0].to_offering(), "offerings/20");
+  EXPECT_EQ(built.item_mappings[0].annual_quantity(), 100);         // the cheaper offering 30
+  EXPECT_EQ(built.item_mappings[1].annual_quantity(), 0);           // offering 31
+  EXPECT_EQ(built.item_mappings[2].to_offering(), "offerings/21");  // tie: lower id
+  EXPECT_FALSE(built.item_mappings[2].sole_source());
   EXPECT_EQ(built.plan.estimated_annual_savings().amount_minor(), (10 - 7) * 100 + (8 - 7) * 10);
   EXPECT_EQ(built.plan.offering_count(), 3);
-  EXPECT_EQ(ChooseConsolidatedInto(built.plan).at(S(3)), S(2));
+  EXPECT_EQ(ChooseConsolidatedInto(built.plan, built.item_mappings).at(S(3)), S(2));
+  EXPECT_EQ(built.plan.rankings(2).consolidated_into(), S(2));
+  EXPECT_EQ(built.plan.rankings(0).consolidated_into(), "");  // a keeper
 }
 
-TEST(ConsolidationPlanTest, FingerprintDependsOnVersionsAndContentNotOnTime) {
+TEST(ConsolidationPlanTest, FingerprintDependsOnVersionsAndContentNotOnTimeOrStorage) {
   PlanInputs in;
   in.suppliers = {Candidate(1, 90, 0), Candidate(2, 10, 0)};
   in.offerings = {Offer(10, 1, "X", 5), Offer(20, 2, "X", 6)};
@@ -108,6 +113,12 @@ TEST(ConsolidationPlanTest, FingerprintDependsOnVersionsAndContentNotOnTime) {
   const BuiltPlan later = BuildConsolidationPlan(in, v1::SUPPLIER_CATEGORY_COMPONENT, 1, {},
                                                  absl::FromUnixSeconds(99));
   EXPECT_EQ(a.plan.fingerprint(), later.plan.fingerprint());
+  v1::ConsolidationPlan stored = a.plan;  // what the store adds does not count
+  stored.set_name("consolidationPlans/4");
+  stored.mutable_expire_time()->set_seconds(604800);
+  stored.set_consolidation("consolidations/2");
+  EXPECT_EQ(ConsolidationPlanFingerprint(stored, a.supplier_versions, a.offering_versions),
+            a.plan.fingerprint());
   EXPECT_EQ(ConsolidationPlanFingerprint(a.plan, a.supplier_versions, a.offering_versions),
             a.plan.fingerprint());
   auto versions = a.supplier_versions;
@@ -127,7 +138,8 @@ TEST(ConsolidationPlanTest, RetiringSupplierWithoutItemsGoesToTheBestKeeper) {
   const BuiltPlan built = BuildConsolidationPlan(in, v1::SUPPLIER_CATEGORY_COMPONENT, 2, {},
                                                  absl::FromUnixSeconds(0));
   EXPECT_THAT(built.plan.retiring_suppliers(), ElementsAre(S(3)));
-  EXPECT_EQ(ChooseConsolidatedInto(built.plan).at(S(3)), S(1));
+  EXPECT_EQ(ChooseConsolidatedInto(built.plan, built.item_mappings).at(S(3)), S(1));
+  EXPECT_EQ(built.plan.rankings(2).consolidated_into(), S(1));
   EXPECT_FALSE(built.plan.has_estimated_annual_savings());
 }
 
