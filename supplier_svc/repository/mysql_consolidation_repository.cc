@@ -166,21 +166,28 @@ class MySqlConsolidationStore final : public ConsolidationStore {
 
   absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> LockLiveOfferingVersions(
       const std::vector<int64_t>& supplier_ids, int64_t plan_id) override {
-    SqlQuery query;
-    query.Add(
-        "SELECT id, version FROM offerings WHERE delete_time IS NULL AND (id IN (SELECT"
-        " to_offering_id FROM consolidation_plan_item_mappings WHERE plan_id = ?)",
+    // Two statements, each on its own index: an OR of the two would scan the
+    // offerings (and lock every one of them).
+    std::map<int64_t, int64_t> versions;
+    SqlQuery mapped;
+    mapped.Add(
+        "SELECT o.id, o.version FROM consolidation_plan_item_mappings m STRAIGHT_JOIN offerings o"
+        " FORCE INDEX (PRIMARY) ON o.id = m.to_offering_id WHERE m.plan_id = ?"
+        " AND o.delete_time IS NULL FOR UPDATE",
         {plan_id});
+    common::QueryResult rows = common::Query(connection_, mapped);
+    while (rows->next()) versions[rows->getInt64("id")] = rows->getInt64("version");
     if (!supplier_ids.empty()) {
-      query.Add(" OR supplier_id IN (");
-      AddIds(query, supplier_ids);
-      query.Add(")");
+      SqlQuery owned;
+      owned.Add(
+          "SELECT id, version FROM offerings FORCE INDEX (offerings_by_supplier)"
+          " WHERE supplier_id IN (");
+      AddIds(owned, supplier_ids);
+      owned.Add(") AND delete_time IS NULL FOR UPDATE");
+      rows = common::Query(connection_, owned);
+      while (rows->next()) versions[rows->getInt64("id")] = rows->getInt64("version");
     }
-    query.Add(") ORDER BY id FOR UPDATE");
-    std::vector<std::pair<int64_t, int64_t>> versions;
-    common::QueryResult rows = common::Query(connection_, query);
-    while (rows->next()) versions.emplace_back(rows->getInt64("id"), rows->getInt64("version"));
-    return versions;
+    return std::vector<std::pair<int64_t, int64_t>>(versions.begin(), versions.end());
   }
 
   absl::StatusOr<int64_t> InsertConsolidation(
