@@ -125,8 +125,10 @@ std::string_view MappingColumnSql(ItemMappingColumn column) {
   return "NULL";
 }
 
-// Plans deleted per PlanConsolidation once expired (their mappings cascade).
-constexpr int64_t kExpiredPlansPerPurge = 10;
+// Expired plans each PlanConsolidation deletes (their mappings cascade). Every
+// plan expires once and each new plan removes up to two, so expired plans
+// never pile up, and no call pays for many of them.
+constexpr int64_t kExpiredPlansPerPurge = 2;
 
 absl::StatusOr<StoredConsolidation> ReadConsolidation(const sql::ResultSet& row) {
   StoredConsolidation stored;
