@@ -8,7 +8,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/api/fingerprint.h"
 #include "common/api/id_page_token.h"
 #include "common/api/page_token.h"
 #include "common/api/resource_name.h"

@@ -725,6 +725,10 @@ class Seeder {
               << " crm.supplier.v1.ConsolidationService/PlanConsolidation "
                  "'{\"category\": \"SUPPLIER_CATEGORY_COMPONENT\", \"targetCount\": 5}'\n"
               << "  tools/crm-call " << target_
+              << " crm.supplier.v1.ConsolidationService/ListItemMappings "
+                 "'{\"parent\": \"<plan name from PlanConsolidation>\", \"filter\": \"sole_source "
+                 "= true\"}'\n"
+              << "  tools/crm-call " << target_
               << " crm.supplier.v1.OfferingService/BestPrice '{\"item\": \"CMP-BEARING-6204\", "
                  "\"quantity\": 500}'\n";
     if (!component_supplier.empty()) {
