@@ -1,5 +1,6 @@
 #include "common/mysql/sql_query.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/api/time_util.h"
 
 namespace crm::common {
@@ -109,6 +110,12 @@ absl::StatusOr<std::optional<google::protobuf::Timestamp>> ReadOptionalTimestamp
 
 std::string ReadString(const sql::ResultSet& row, const std::string& column) {
   return std::string(row.getString(column));
+}
+
+std::string WithLargeTempTables(std::string_view statement) {
+  return absl::StrCat("SET STATEMENT max_heap_table_size = ", kLargeTempTableBytes,
+                      ", tmp_table_size = ", kLargeTempTableBytes, " FOR ",
+                      absl::string_view(statement.data(), statement.size()));
 }
 
 }  // namespace crm::common

@@ -23,10 +23,6 @@ namespace {
 using common::SqlQuery;
 using common::SqlValue;
 
-// In-memory temporary table limit of the per-item scorecard query: about
-// 1.2 million supplier-item pairs in the period (60 times the bench's 1x).
-constexpr int64_t kItemTempTableBytes = int64_t{512} << 20;
-
 void Append(SqlQuery& query, const SqlQuery& part) {
   query.text.append(part.text);
   query.params.insert(query.params.end(), part.params.begin(), part.params.end());
@@ -275,17 +271,13 @@ absl::StatusOr<std::vector<ScorecardFigures>> SelectScorecardFigures(
   // average unit price over the volume-weighted average of the other
   // suppliers' prices, averaged over its items weighted by its volume; items
   // nobody else sold in the period do not count.
-  // The grouped rows live in in-memory temporary tables, which store the
-  // item's VARCHAR at its full width (about 430 bytes a row). Past the
-  // server's default 16 MB (some 36,000 supplier-item pairs, the bench's 2x)
-  // they spill to disk and the query gets three times slower per row, so this
-  // statement alone may use up to kItemTempTableBytes.
+  // The grouped rows are about 430 bytes (the item's VARCHAR at full width):
+  // past 16 MB (some 36,000 supplier-item pairs, the bench's 2x) they spilled
+  // to disk and the query took three times as long per row.
   SqlQuery items;
   items.Add(
-      absl::StrCat(
-          "SET STATEMENT max_heap_table_size = ", kItemTempTableBytes,
-          ", tmp_table_size = ", kItemTempTableBytes,
-          " FOR WITH supplier_items AS (SELECT p.supplier_id, l.item, p.total_currency AS currency,"
+      common::WithLargeTempTables(absl::StrCat(
+          "WITH supplier_items AS (SELECT p.supplier_id, l.item, p.total_currency AS currency,"
           " CAST(SUM(l.quantity) AS SIGNED) AS qty, CAST(SUM(l.amount_minor) AS SIGNED) AS amt"
           " FROM purchase_orders p JOIN purchase_order_lines l ON l.purchase_order_id = p.id"
           " WHERE ",
@@ -295,7 +287,7 @@ absl::StatusOr<std::vector<ScorecardFigures>> SelectScorecardFigures(
           " x.item_suppliers FROM (SELECT supplier_items.*,"
           " CAST(SUM(qty) OVER item AS SIGNED) AS item_qty,"
           " CAST(SUM(amt) OVER item AS SIGNED) AS item_amt, COUNT(*) OVER item AS item_suppliers"
-          " FROM supplier_items WINDOW item AS (PARTITION BY item, currency)) x JOIN ("),
+          " FROM supplier_items WINDOW item AS (PARTITION BY item, currency)) x JOIN (")),
       {cancelled, start, end});
   Append(items, in_scope);
   items.Add(") m ON m.id = x.supplier_id");
