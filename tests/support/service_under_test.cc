@@ -75,9 +75,10 @@ absl::Status ServiceUnderTest::Stop() {
   return absl::OkStatus();
 }
 
-grpc::ClientContext* Authorized(grpc::ClientContext& context, const std::string& token) {
+grpc::ClientContext* Authorized(grpc::ClientContext& context, const std::string& token,
+                                absl::Duration timeout) {
   if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return &context;
 }
 

@@ -46,8 +46,9 @@ class ServiceUnderTest {
 };
 
 // Sets `token` as the bearer token of `context` (none when empty) and a
-// 30-second deadline; returns `context` for the stub call.
-grpc::ClientContext* Authorized(grpc::ClientContext& context, const std::string& token);
+// deadline `timeout` from now; returns `context` for the stub call.
+grpc::ClientContext* Authorized(grpc::ClientContext& context, const std::string& token,
+                                absl::Duration timeout = absl::Seconds(30));
 
 }  // namespace crm::test_support
 

@@ -20,6 +20,7 @@
 #include "tests/support/grpc_health.h"
 #include "tests/support/private_mariadb.h"
 #include "tests/support/service_process.h"
+#include "tests/support/service_under_test.h"
 #include "tests/support/test_database.h"
 
 namespace crm::customer {
@@ -36,9 +37,7 @@ constexpr absl::Duration kStartupTimeout = absl::Seconds(60);
 constexpr absl::Duration kExitTimeout = absl::Seconds(30);
 
 grpc::ClientContext* Authorized(grpc::ClientContext& context, const std::string& token) {
-  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
-  return &context;
+  return test_support::Authorized(context, token, absl::Seconds(60));
 }
 
 class CustomerImportE2eTest : public ::testing::Test {

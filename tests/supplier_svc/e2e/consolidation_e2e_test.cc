@@ -18,6 +18,7 @@
 #include "crm/supplier/v1/supplier_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/supplier_svc/e2e/active_supplier.h"
 #include "tests/support/service_under_test.h"
 #include "tests/support/test_database.h"
 
@@ -32,9 +33,7 @@ constexpr int kItems = 20000;  // per supplier; two retiring suppliers map 40,00
 constexpr int kPageSize = 1000;
 
 grpc::ClientContext* Authorized(grpc::ClientContext& context, const std::string& token) {
-  context.AddMetadata("authorization", "Bearer " + token);
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(2)));
-  return &context;
+  return test_support::Authorized(context, token, absl::Minutes(2));
 }
 
 class ConsolidationE2eTest : public ::testing::Test {
@@ -55,26 +54,8 @@ class ConsolidationE2eTest : public ::testing::Test {
     EXPECT_THAT(service_.Stop(), IsOk());
   }
 
-  // An ACTIVE COMPONENT supplier.
   std::string ActiveSupplier(const std::string& display_name) {
-    grpc::ClientContext create_context;
-    v1::CreateSupplierRequest create;
-    create.mutable_supplier()->set_display_name(display_name);
-    create.mutable_supplier()->add_categories(v1::SUPPLIER_CATEGORY_COMPONENT);
-    v1::CreateSupplierResponse created;
-    grpc::Status status =
-        suppliers_->CreateSupplier(Authorized(create_context, kWriterToken), create, &created);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    grpc::ClientContext change_context;
-    v1::ChangeSupplierStatusRequest change;
-    change.set_name(created.supplier().name());
-    change.set_status(v1::SUPPLIER_STATUS_ACTIVE);
-    change.set_reason("qualified");
-    v1::ChangeSupplierStatusResponse changed;
-    status = suppliers_->ChangeSupplierStatus(Authorized(change_context, kWriterToken), change,
-                                              &changed);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return created.supplier().name();
+    return e2e_support::ActiveSupplier(*suppliers_, kWriterToken, display_name);
   }
 
   // kItems live offerings of ITEM-00001... at `price`, written in one

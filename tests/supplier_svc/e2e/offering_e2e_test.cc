@@ -14,6 +14,7 @@
 #include "crm/supplier/v1/supplier_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/supplier_svc/e2e/active_supplier.h"
 #include "tests/support/grpc_reflection.h"
 #include "tests/support/service_under_test.h"
 #include "tests/support/test_database.h"
@@ -21,18 +22,13 @@
 namespace crm::supplier {
 namespace {
 
+using ::crm::test_support::Authorized;
 using ::crm::test_support::IsOk;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
 constexpr char kReaderToken[] = "offering-e2e-reader-token";
 constexpr char kWriterToken[] = "offering-e2e-writer-token";
-
-grpc::ClientContext* Authorized(grpc::ClientContext& context, const std::string& token) {
-  context.AddMetadata("authorization", "Bearer " + token);
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  return &context;
-}
 
 class OfferingE2eTest : public ::testing::Test {
  protected:
@@ -48,26 +44,8 @@ class OfferingE2eTest : public ::testing::Test {
 
   void TearDown() override { EXPECT_THAT(service_.Stop(), IsOk()); }
 
-  // An ACTIVE supplier.
   std::string ActiveSupplier(const std::string& display_name) {
-    grpc::ClientContext create_context;
-    v1::CreateSupplierRequest create;
-    create.mutable_supplier()->set_display_name(display_name);
-    create.mutable_supplier()->add_categories(v1::SUPPLIER_CATEGORY_COMPONENT);
-    v1::CreateSupplierResponse created;
-    grpc::Status status =
-        suppliers_->CreateSupplier(Authorized(create_context, kWriterToken), create, &created);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    grpc::ClientContext change_context;
-    v1::ChangeSupplierStatusRequest change;
-    change.set_name(created.supplier().name());
-    change.set_status(v1::SUPPLIER_STATUS_ACTIVE);
-    change.set_reason("qualified");
-    v1::ChangeSupplierStatusResponse changed;
-    status = suppliers_->ChangeSupplierStatus(Authorized(change_context, kWriterToken), change,
-                                              &changed);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return created.supplier().name();
+    return e2e_support::ActiveSupplier(*suppliers_, kWriterToken, display_name);
   }
 
   test_support::ServiceUnderTest service_;

@@ -19,6 +19,7 @@
 namespace crm::supplier {
 namespace {
 
+using ::crm::test_support::Authorized;
 using ::crm::test_support::HealthStatus;
 using ::crm::test_support::IsOk;
 using ::testing::Contains;
@@ -26,12 +27,6 @@ using ::testing::Contains;
 constexpr char kReaderToken[] = "supplier-e2e-reader-token";
 constexpr char kWriterToken[] = "supplier-e2e-writer-token";
 constexpr char kSupplierService[] = "crm.supplier.v1.SupplierService";
-
-grpc::ClientContext* Authorized(grpc::ClientContext& context, const std::string& token) {
-  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  return &context;
-}
 
 class SupplierSvcE2eTest : public ::testing::Test {
  protected:
