@@ -3,9 +3,11 @@
 // of one category with 1,000 suppliers, 20,000 offerings and 200,000 purchase
 // orders, consolidated to 50 keepers per 1,000 suppliers (loaded with batched
 // INSERTs into the recreated schema crm_bench_supplier, dropped at the end),
-// it prints the load time and PlanConsolidation's and ExecuteConsolidation's
-// wall times with what they did, --rounds times (default 2), then the best of
-// each size and their ratios. --base_scale=2 measures 2x and 4x instead.
+// it prints the load time, a reference scan (every order joined to its lines:
+// how the database itself scales from one size to the other) and
+// PlanConsolidation's and ExecuteConsolidation's wall times with what they
+// did, --rounds times (default 2), then the best of each size and their
+// ratios. --base_scale=2 measures 2x and 4x instead.
 // Figures only, never pass/fail on timings.
 //
 //   crm_consolidation_bench --db_host=... --db_port=... --db_user=... --db_password_file=...
@@ -21,9 +23,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "absl/strings/numbers.h"
 #include "common/base/mutex_checks.h"
 #include "common/config/flags.h"
 #include "common/mysql/batch_insert.h"
@@ -186,9 +189,35 @@ absl::Status Load(common::MySqlPool& pool, int suppliers) {
 
 // The times of one size; zero when it failed.
 struct SizeTimes {
+  double scan_ms = 0;
   double plan_ms = 0;
   double execute_ms = 0;
 };
+
+// The database's own scaling, to judge the two ratios by: the best of
+// kPlanRuns times of a bare join of every order with its lines (no grouping,
+// no writes), the least any plan over these orders has to read.
+absl::StatusOr<double> ReferenceScanMs(common::MySqlPool& pool) {
+  double best = 0;
+  for (int run = 0; run < kPlanRuns; ++run) {
+    const absl::Time start = absl::Now();
+    absl::Status status =
+        common::RunWithConnection(pool, absl::Now() + absl::Minutes(5), [](sql::Connection& c) {
+          common::SqlQuery scan;
+          scan.Add(
+              "SELECT COUNT(*), SUM(l.quantity) FROM purchase_orders p"
+              " JOIN purchase_order_lines l ON l.purchase_order_id = p.id");
+          common::QueryResult rows = common::Query(c, scan);
+          while (rows->next()) {
+          }
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+    const double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
+    best = run == 0 ? ms : std::min(best, ms);
+  }
+  return best;
+}
 
 SizeTimes RunSize(const common::MySqlOptions& admin, int scale) {
   const int suppliers = kBaseSuppliers * scale;
@@ -216,6 +245,15 @@ SizeTimes RunSize(const common::MySqlOptions& admin, int scale) {
               " loaded in %.1f s\n",
               scale, suppliers, suppliers * kOfferingsPerSupplier, suppliers * kOrdersPerSupplier,
               absl::ToDoubleSeconds(absl::Now() - start));
+
+  absl::StatusOr<double> scan_ms = ReferenceScanMs(pool);
+  if (!scan_ms.ok()) {
+    std::fprintf(stderr, "supplier bench: reference scan: %s\n",
+                 scan_ms.status().ToString().c_str());
+    return {};
+  }
+  std::printf("  reference scan       %8.0f ms  best of %d (every order joined to its lines)\n",
+              *scan_ms, kPlanRuns);
 
   supplier::MySqlConsolidationRepository repository(pool);
   const absl::Time now = absl::FromUnixSeconds(1735689600);  // 2025-01-01: 2024 is "last 12 months"
@@ -270,7 +308,7 @@ SizeTimes RunSize(const common::MySqlOptions& admin, int scale) {
               static_cast<long long>(c.moved_contract_count()),
               static_cast<long long>(c.moved_offering_count()), c.retired_suppliers_size(),
               1000 * execute_ms / std::max<int64_t>(1, c.moved_purchase_order_count()));
-  return {plan_ms, execute_ms};
+  return {*scan_ms, plan_ms, execute_ms};
 }
 
 // Loads and measures base_scale x then twice that, `rounds` times over, and compares the best
@@ -284,17 +322,19 @@ bool RunConsolidationScenarios(const common::MySqlOptions& admin, int rounds, in
       const SizeTimes times = RunSize(admin, base_scale * (size + 1));
       if (times.execute_ms <= 0) return false;
       SizeTimes& b = best[size];
+      b.scan_ms = round == 1 ? times.scan_ms : std::min(b.scan_ms, times.scan_ms);
       b.plan_ms = round == 1 ? times.plan_ms : std::min(b.plan_ms, times.plan_ms);
       b.execute_ms = round == 1 ? times.execute_ms : std::min(b.execute_ms, times.execute_ms);
     }
   }
   std::printf(
-      "best of %d rounds: PlanConsolidation %.0f / %.0f ms, ExecuteConsolidation %.0f / %.0f ms"
-      " (%dx / %dx)\n  %dx / %dx: PlanConsolidation %.2fx, ExecuteConsolidation %.2fx (target <= "
-      "2x)\n",
-      rounds, best[0].plan_ms, best[1].plan_ms, best[0].execute_ms, best[1].execute_ms, base_scale,
-      2 * base_scale, 2 * base_scale, base_scale, best[1].plan_ms / best[0].plan_ms,
-      best[1].execute_ms / best[0].execute_ms);
+      "best of %d rounds: PlanConsolidation %.0f / %.0f ms, ExecuteConsolidation %.0f / %.0f ms,"
+      " reference scan %.0f / %.0f ms (%dx / %dx)\n  %dx / %dx: PlanConsolidation %.2fx,"
+      " ExecuteConsolidation %.2fx (target <= 2x); the database's own reference scan %.2fx\n",
+      rounds, best[0].plan_ms, best[1].plan_ms, best[0].execute_ms, best[1].execute_ms,
+      best[0].scan_ms, best[1].scan_ms, base_scale, 2 * base_scale, 2 * base_scale, base_scale,
+      best[1].plan_ms / best[0].plan_ms, best[1].execute_ms / best[0].execute_ms,
+      best[1].scan_ms / best[0].scan_ms);
   return Recreate(admin, /*create=*/false).ok();
 }
 
