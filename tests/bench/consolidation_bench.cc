@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -194,29 +195,30 @@ struct SizeTimes {
   double execute_ms = 0;
 };
 
-// The database's own scaling, to judge the two ratios by: the best of
-// kPlanRuns times of a bare join of every order with its lines (no grouping,
-// no writes), the least any plan over these orders has to read.
-absl::StatusOr<double> ReferenceScanMs(common::MySqlPool& pool) {
+// The best wall time of `runs` calls of `body`, or its first error.
+absl::StatusOr<double> BestOfMs(int runs, absl::FunctionRef<absl::Status()> body) {
   double best = 0;
-  for (int run = 0; run < kPlanRuns; ++run) {
+  for (int run = 0; run < runs; ++run) {
     const absl::Time start = absl::Now();
-    absl::Status status =
-        common::RunWithConnection(pool, absl::Now() + absl::Minutes(5), [](sql::Connection& c) {
-          common::SqlQuery scan;
-          scan.Add(
-              "SELECT COUNT(*), SUM(l.quantity) FROM purchase_orders p"
-              " JOIN purchase_order_lines l ON l.purchase_order_id = p.id");
-          common::QueryResult rows = common::Query(c, scan);
-          while (rows->next()) {
-          }
-          return absl::OkStatus();
-        });
-    if (!status.ok()) return status;
+    if (absl::Status status = body(); !status.ok()) return status;
     const double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
     best = run == 0 ? ms : std::min(best, ms);
   }
   return best;
+}
+
+// The database's own scaling, to judge the two ratios by: a bare join of
+// every order with its lines (no grouping, no writes), the least any plan
+// over these orders has to read.
+absl::Status ReferenceScan(common::MySqlPool& pool) {
+  return common::RunWithConnection(pool, absl::Now() + absl::Minutes(5), [](sql::Connection& c) {
+    common::SqlQuery scan;
+    scan.Add(
+        "SELECT COUNT(*), SUM(l.quantity) FROM purchase_orders p"
+        " JOIN purchase_order_lines l ON l.purchase_order_id = p.id");
+    common::Query(c, scan)->next();  // one row
+    return absl::OkStatus();
+  });
 }
 
 SizeTimes RunSize(const common::MySqlOptions& admin, int scale) {
@@ -246,7 +248,7 @@ SizeTimes RunSize(const common::MySqlOptions& admin, int scale) {
               scale, suppliers, suppliers * kOfferingsPerSupplier, suppliers * kOrdersPerSupplier,
               absl::ToDoubleSeconds(absl::Now() - start));
 
-  absl::StatusOr<double> scan_ms = ReferenceScanMs(pool);
+  absl::StatusOr<double> scan_ms = BestOfMs(kPlanRuns, [&] { return ReferenceScan(pool); });
   if (!scan_ms.ok()) {
     std::fprintf(stderr, "supplier bench: reference scan: %s\n",
                  scan_ms.status().ToString().c_str());
@@ -270,24 +272,21 @@ SizeTimes RunSize(const common::MySqlOptions& admin, int scale) {
   // best of kPlanRuns runs filters out a busy machine's noise.
   // ExecuteConsolidation changes the data and runs once, on the last plan.
   v1::PlanConsolidationResponse planned;
-  double plan_ms = 0;
-  for (int run = 0; run < kPlanRuns; ++run) {
+  absl::StatusOr<double> plan_ms = BestOfMs(kPlanRuns, [&] {
     planned.Clear();
-    start = absl::Now();
-    absl::Status status = service.PlanConsolidation(call, plan_request, planned);
-    const double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
-    if (!status.ok()) {
-      std::fprintf(stderr, "supplier bench: PlanConsolidation: %s\n", status.ToString().c_str());
-      return {};
-    }
-    plan_ms = run == 0 ? ms : std::min(plan_ms, ms);
+    return service.PlanConsolidation(call, plan_request, planned);
+  });
+  if (!plan_ms.ok()) {
+    std::fprintf(stderr, "supplier bench: PlanConsolidation: %s\n",
+                 plan_ms.status().ToString().c_str());
+    return {};
   }
   const v1::ConsolidationPlan& plan = planned.plan();
   std::printf(
       "  PlanConsolidation    %8.0f ms  best of %d (%d ranked, %d kept, %d retiring, %lld item"
       " mappings, %lld open orders to move)\n",
-      plan_ms, kPlanRuns, plan.rankings_size(), plan.keepers_size(), plan.retiring_suppliers_size(),
-      static_cast<long long>(plan.item_mapping_count()),
+      *plan_ms, kPlanRuns, plan.rankings_size(), plan.keepers_size(),
+      plan.retiring_suppliers_size(), static_cast<long long>(plan.item_mapping_count()),
       static_cast<long long>(plan.open_purchase_order_count()));
 
   v1::ExecuteConsolidationRequest execute_request;
@@ -308,7 +307,7 @@ SizeTimes RunSize(const common::MySqlOptions& admin, int scale) {
               static_cast<long long>(c.moved_contract_count()),
               static_cast<long long>(c.moved_offering_count()), c.retired_suppliers_size(),
               1000 * execute_ms / std::max<int64_t>(1, c.moved_purchase_order_count()));
-  return {*scan_ms, plan_ms, execute_ms};
+  return {*scan_ms, *plan_ms, execute_ms};
 }
 
 // Loads and measures base_scale x then twice that, `rounds` times over, and compares the best
