@@ -190,26 +190,6 @@ absl::Status Load(common::MySqlPool& pool, int suppliers) {
   });
 }
 
-// The times of one size; zero when it failed.
-struct SizeTimes {
-  double scan_ms = 0;
-  double plan_ms = 0;
-  double execute_ms = 0;
-  int64_t execute_page_reads = 0;  // InnoDB's logical page reads during ExecuteConsolidation
-};
-
-// The best wall time of `runs` calls of `body`, or its first error.
-absl::StatusOr<double> BestOfMs(int runs, absl::FunctionRef<absl::Status()> body) {
-  double best = 0;
-  for (int run = 0; run < runs; ++run) {
-    const absl::Time start = absl::Now();
-    if (absl::Status status = body(); !status.ok()) return status;
-    const double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
-    best = run == 0 ? ms : std::min(best, ms);
-  }
-  return best;
-}
-
 // The database's own scaling, to judge the two ratios by: a bare join of
 // every order with its lines (no grouping, no writes), the least any plan
 // over these orders has to read.
@@ -242,7 +222,49 @@ absl::StatusOr<int64_t> InnodbPageReads(common::MySqlPool& pool) {
   return reads;
 }
 
-SizeTimes RunSize(const common::MySqlOptions& admin, int scale) {
+// What one measured step cost: its wall time and InnoDB's logical page reads
+// during it, the database's own work whatever the machine's speed (they grow
+// faster than the rows where an index B-tree gains a level).
+struct Cost {
+  double ms = 0;
+  int64_t page_reads = 0;
+
+  double NsPerPageRead() const { return 1e6 * ms / std::max<int64_t>(1, page_reads); }
+};
+
+// The least time and the fewest page reads of two measurements of one step.
+// Background work (statistics sampled after a load) only adds to the
+// server-wide page reads, so the fewest are the step's own.
+Cost Least(const Cost& a, const Cost& b) {
+  return {std::min(a.ms, b.ms), std::min(a.page_reads, b.page_reads)};
+}
+
+// The least cost of `runs` calls of `body`, or the first error.
+absl::StatusOr<Cost> BestOf(common::MySqlPool& pool, int runs,
+                            absl::FunctionRef<absl::Status()> body) {
+  Cost best;
+  for (int run = 0; run < runs; ++run) {
+    const absl::StatusOr<int64_t> before = InnodbPageReads(pool);
+    if (!before.ok()) return before.status();
+    const absl::Time start = absl::Now();
+    if (absl::Status status = body(); !status.ok()) return status;
+    const double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
+    const absl::StatusOr<int64_t> after = InnodbPageReads(pool);
+    if (!after.ok()) return after.status();
+    const Cost cost{ms, *after - *before};
+    best = run == 0 ? cost : Least(best, cost);
+  }
+  return best;
+}
+
+// The costs of one size; zero when it failed.
+struct SizeCosts {
+  Cost scan;
+  Cost plan;
+  Cost execute;
+};
+
+SizeCosts RunSize(const common::MySqlOptions& admin, int scale) {
   const int suppliers = kBaseSuppliers * scale;
   if (absl::Status s = Recreate(admin); !s.ok()) {
     std::fprintf(stderr, "supplier bench: cannot create %s: %s\n", kSchema, s.ToString().c_str());
@@ -269,14 +291,15 @@ SizeTimes RunSize(const common::MySqlOptions& admin, int scale) {
               scale, suppliers, suppliers * kOfferingsPerSupplier, suppliers * kOrdersPerSupplier,
               absl::ToDoubleSeconds(absl::Now() - start));
 
-  absl::StatusOr<double> scan_ms = BestOfMs(kPlanRuns, [&] { return ReferenceScan(pool); });
-  if (!scan_ms.ok()) {
-    std::fprintf(stderr, "supplier bench: reference scan: %s\n",
-                 scan_ms.status().ToString().c_str());
+  absl::StatusOr<Cost> scan = BestOf(pool, kPlanRuns, [&] { return ReferenceScan(pool); });
+  if (!scan.ok()) {
+    std::fprintf(stderr, "supplier bench: reference scan: %s\n", scan.status().ToString().c_str());
     return {};
   }
-  std::printf("  reference scan       %8.0f ms  best of %d (every order joined to its lines)\n",
-              *scan_ms, kPlanRuns);
+  std::printf(
+      "  reference scan       %8.0f ms  best of %d (every order joined to its lines;"
+      " %lld InnoDB page reads)\n",
+      scan->ms, kPlanRuns, static_cast<long long>(scan->page_reads));
 
   supplier::MySqlConsolidationRepository repository(pool);
   const absl::Time now = absl::FromUnixSeconds(1735689600);  // 2025-01-01: 2024 is "last 12 months"
@@ -293,87 +316,88 @@ SizeTimes RunSize(const common::MySqlOptions& admin, int scale) {
   // best of kPlanRuns runs filters out a busy machine's noise.
   // ExecuteConsolidation changes the data and runs once, on the last plan.
   v1::PlanConsolidationResponse planned;
-  absl::StatusOr<double> plan_ms = BestOfMs(kPlanRuns, [&] {
+  absl::StatusOr<Cost> plan_cost = BestOf(pool, kPlanRuns, [&] {
     planned.Clear();
     return service.PlanConsolidation(call, plan_request, planned);
   });
-  if (!plan_ms.ok()) {
+  if (!plan_cost.ok()) {
     std::fprintf(stderr, "supplier bench: PlanConsolidation: %s\n",
-                 plan_ms.status().ToString().c_str());
+                 plan_cost.status().ToString().c_str());
     return {};
   }
   const v1::ConsolidationPlan& plan = planned.plan();
   std::printf(
       "  PlanConsolidation    %8.0f ms  best of %d (%d ranked, %d kept, %d retiring, %lld item"
-      " mappings, %lld open orders to move)\n",
-      *plan_ms, kPlanRuns, plan.rankings_size(), plan.keepers_size(),
+      " mappings, %lld open orders to move; %lld InnoDB page reads)\n",
+      plan_cost->ms, kPlanRuns, plan.rankings_size(), plan.keepers_size(),
       plan.retiring_suppliers_size(), static_cast<long long>(plan.item_mapping_count()),
-      static_cast<long long>(plan.open_purchase_order_count()));
+      static_cast<long long>(plan.open_purchase_order_count()),
+      static_cast<long long>(plan_cost->page_reads));
 
   v1::ExecuteConsolidationRequest execute_request;
   execute_request.set_plan(plan.name());
   execute_request.set_request_id(absl::StrCat("bench-", scale));
   v1::ExecuteConsolidationResponse executed;
-  const absl::StatusOr<int64_t> reads_before = InnodbPageReads(pool);
-  start = absl::Now();
-  absl::Status status = service.ExecuteConsolidation(call, execute_request, executed);
-  const double execute_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
-  const absl::StatusOr<int64_t> reads_after = InnodbPageReads(pool);
-  if (status.ok() && !reads_before.ok()) status = reads_before.status();
-  if (status.ok() && !reads_after.ok()) status = reads_after.status();
-  if (!status.ok()) {
-    std::fprintf(stderr, "supplier bench: ExecuteConsolidation: %s\n", status.ToString().c_str());
+  absl::StatusOr<Cost> execute = BestOf(
+      pool, 1, [&] { return service.ExecuteConsolidation(call, execute_request, executed); });
+  if (!execute.ok()) {
+    std::fprintf(stderr, "supplier bench: ExecuteConsolidation: %s\n",
+                 execute.status().ToString().c_str());
     return {};
   }
-  const int64_t page_reads = *reads_after - *reads_before;
   const v1::Consolidation& c = executed.consolidation();
   std::printf(
       "  ExecuteConsolidation %8.0f ms  (%lld orders, %lld contracts, %lld offerings"
       " moved; %d suppliers retired; %.1f us per moved order)\n"
       "                                 %lld InnoDB page reads (%.1f per moved order,"
       " %.0f ns each)\n",
-      execute_ms, static_cast<long long>(c.moved_purchase_order_count()),
+      execute->ms, static_cast<long long>(c.moved_purchase_order_count()),
       static_cast<long long>(c.moved_contract_count()),
       static_cast<long long>(c.moved_offering_count()), c.retired_suppliers_size(),
-      1000 * execute_ms / std::max<int64_t>(1, c.moved_purchase_order_count()),
-      static_cast<long long>(page_reads),
-      static_cast<double>(page_reads) / std::max<int64_t>(1, c.moved_purchase_order_count()),
-      1e6 * execute_ms / std::max<int64_t>(1, page_reads));
-  return {*scan_ms, *plan_ms, execute_ms, page_reads};
+      1000 * execute->ms / std::max<int64_t>(1, c.moved_purchase_order_count()),
+      static_cast<long long>(execute->page_reads),
+      static_cast<double>(execute->page_reads) /
+          std::max<int64_t>(1, c.moved_purchase_order_count()),
+      execute->NsPerPageRead());
+  return {*scan, *plan_cost, *execute};
 }
 
-// Loads and measures base_scale x then twice that, `rounds` times over, and compares the best
-// time of each size: a load leaves the server busy (flushing, statistics) for
+// Loads and measures base_scale x then twice that, `rounds` times over, and compares the least
+// cost of each size: a load leaves the server busy (flushing, statistics) for
 // a while, which on a small machine swings single figures by a third.
 bool RunConsolidationScenarios(const common::MySqlOptions& admin, int rounds, int base_scale) {
-  SizeTimes best[2];
+  SizeCosts best[2];
   for (int round = 1; round <= rounds; ++round) {
     std::printf("round %d of %d\n", round, rounds);
     for (int size = 0; size < 2; ++size) {
-      const SizeTimes times = RunSize(admin, base_scale * (size + 1));
-      if (times.execute_ms <= 0) return false;
-      SizeTimes& b = best[size];
-      b.scan_ms = round == 1 ? times.scan_ms : std::min(b.scan_ms, times.scan_ms);
-      b.plan_ms = round == 1 ? times.plan_ms : std::min(b.plan_ms, times.plan_ms);
-      b.execute_ms = round == 1 ? times.execute_ms : std::min(b.execute_ms, times.execute_ms);
-      // Background work (statistics sampled after a load) only adds to the
-      // server-wide count: the least of the rounds is the execution's own.
-      b.execute_page_reads = round == 1 ? times.execute_page_reads
-                                        : std::min(b.execute_page_reads, times.execute_page_reads);
+      const SizeCosts costs = RunSize(admin, base_scale * (size + 1));
+      if (costs.execute.ms <= 0) return false;
+      SizeCosts& b = best[size];
+      b = round == 1 ? costs
+                     : SizeCosts{Least(b.scan, costs.scan), Least(b.plan, costs.plan),
+                                 Least(b.execute, costs.execute)};
     }
   }
-  const double page_read_ratio = static_cast<double>(best[1].execute_page_reads) /
-                                 std::max<int64_t>(1, best[0].execute_page_reads);
+  auto times = [](const Cost& small, const Cost& large) { return large.ms / small.ms; };
+  auto reads = [](const Cost& small, const Cost& large) {
+    return static_cast<double>(large.page_reads) / std::max<int64_t>(1, small.page_reads);
+  };
+  auto per_read = [](const Cost& small, const Cost& large) {
+    return large.NsPerPageRead() / small.NsPerPageRead();
+  };
+  const SizeCosts& s = best[0];
+  const SizeCosts& l = best[1];
   std::printf(
       "best of %d rounds: PlanConsolidation %.0f / %.0f ms, ExecuteConsolidation %.0f / %.0f ms,"
       " reference scan %.0f / %.0f ms (%dx / %dx)\n  %dx / %dx: PlanConsolidation %.2fx,"
       " ExecuteConsolidation %.2fx (target <= 2x); the database's own reference scan %.2fx\n"
-      "  ExecuteConsolidation's InnoDB page reads %.2fx, its time per page read %.2fx\n",
-      rounds, best[0].plan_ms, best[1].plan_ms, best[0].execute_ms, best[1].execute_ms,
-      best[0].scan_ms, best[1].scan_ms, base_scale, 2 * base_scale, 2 * base_scale, base_scale,
-      best[1].plan_ms / best[0].plan_ms, best[1].execute_ms / best[0].execute_ms,
-      best[1].scan_ms / best[0].scan_ms, page_read_ratio,
-      best[1].execute_ms / best[0].execute_ms / page_read_ratio);
+      "  InnoDB page reads: PlanConsolidation %.2fx, ExecuteConsolidation %.2fx, reference scan"
+      " %.2fx; time per page read: %.2fx, %.2fx, %.2fx\n",
+      rounds, s.plan.ms, l.plan.ms, s.execute.ms, l.execute.ms, s.scan.ms, l.scan.ms, base_scale,
+      2 * base_scale, 2 * base_scale, base_scale, times(s.plan, l.plan),
+      times(s.execute, l.execute), times(s.scan, l.scan), reads(s.plan, l.plan),
+      reads(s.execute, l.execute), reads(s.scan, l.scan), per_read(s.plan, l.plan),
+      per_read(s.execute, l.execute), per_read(s.scan, l.scan));
   return Recreate(admin, /*create=*/false).ok();
 }
 
