@@ -39,28 +39,50 @@ absl::Status ServiceUnderTest::Start(const std::string& binary, const std::strin
       out << common::Sha256Hex(token.token) << " " << token.team << " " << token.scopes << "\n";
     }
   }
-  const int grpc_port = PickUnusedPort();
+  grpc_port_ = PickUnusedPort();
   int metrics_port = 0;
   do {
     metrics_port = PickUnusedPort();
-  } while (metrics_port == grpc_port);
-  absl::StatusOr<std::unique_ptr<ServiceProcess>> process = ServiceProcess::Start(
-      {.binary = binary,
-       .args = {absl::StrCat("--listen_address=127.0.0.1:", grpc_port),
-                absl::StrCat("--metrics_address=127.0.0.1:", metrics_port), "--db_host=127.0.0.1",
-                absl::StrCat("--db_port=", db_.port()), "--db_user=crm_admin",
-                absl::StrCat("--db_password_file=", password_file),
-                absl::StrCat("--db_name=", schema), absl::StrCat("--auth_tokens_file=", tokens_file)},
-       .env = {}});
+  } while (metrics_port == grpc_port_);
+  binary_ = binary;
+  args_ = {absl::StrCat("--listen_address=127.0.0.1:", grpc_port_),
+           absl::StrCat("--metrics_address=127.0.0.1:", metrics_port),
+           "--db_host=127.0.0.1",
+           absl::StrCat("--db_port=", db_.port()),
+           "--db_user=crm_admin",
+           absl::StrCat("--db_password_file=", password_file),
+           absl::StrCat("--db_name=", schema),
+           absl::StrCat("--auth_tokens_file=", tokens_file)};
+  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port_),
+                                 grpc::InsecureChannelCredentials());
+  return StartProcess();
+}
+
+absl::Status ServiceUnderTest::StartProcess() {
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> process =
+      ServiceProcess::Start({.binary = binary_, .args = args_, .env = {}});
   if (!process.ok()) return process.status();
   process_ = *std::move(process);
-  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
-                                 grpc::InsecureChannelCredentials());
-  if (absl::Status listening = process_->WaitForPort(grpc_port, kStartupTimeout);
+  if (absl::Status listening = process_->WaitForPort(grpc_port_, kStartupTimeout);
       !listening.ok()) {
     return listening;
   }
   return WaitForHealth(channel_, "", HealthStatus::kServing, kStartupTimeout);
+}
+
+absl::Status ServiceUnderTest::Kill() {
+  if (process_ == nullptr || !process_->IsRunning()) {
+    return absl::FailedPreconditionError("the service is not running");
+  }
+  if (absl::Status signalled = process_->Signal(SIGKILL); !signalled.ok()) return signalled;
+  return process_->WaitForExit(kExitTimeout).status();
+}
+
+absl::Status ServiceUnderTest::Restart() {
+  if (process_ != nullptr && process_->IsRunning()) {
+    return absl::FailedPreconditionError("the service is still running; Stop() or Kill() it");
+  }
+  return StartProcess();
 }
 
 absl::Status ServiceUnderTest::Stop() {

@@ -34,13 +34,24 @@ class ServiceUnderTest {
   // SIGTERM and the exit code, which must be 0 (else an error with the
   // service's output).
   absl::Status Stop();
+  // SIGKILL (a crash); returns once the process has exited.
+  absl::Status Kill();
+  // Starts the binary again with the same flags and ports, against the same
+  // database, and waits for SERVING as Start() does; channel() stays valid.
+  absl::Status Restart();
 
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   PrivateMariaDb& database() { return db_; }
   ServiceProcess& process() { return *process_; }
 
  private:
+  // Runs binary_ with args_ and waits for SERVING on grpc_port_.
+  absl::Status StartProcess();
+
   PrivateMariaDb db_;
+  std::string binary_;
+  std::vector<std::string> args_;
+  int grpc_port_ = 0;
   std::unique_ptr<ServiceProcess> process_;
   std::shared_ptr<grpc::Channel> channel_;
 };

@@ -9,7 +9,6 @@
 #include <set>
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/mysql/pool.h"
@@ -19,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/supplier_svc/e2e/active_supplier.h"
+#include "tests/supplier_svc/e2e/price_list.h"
 #include "tests/support/service_under_test.h"
 #include "tests/support/test_database.h"
 
@@ -58,21 +58,8 @@ class ConsolidationE2eTest : public ::testing::Test {
     return e2e_support::ActiveSupplier(*suppliers_, kWriterToken, display_name);
   }
 
-  // kItems live offerings of ITEM-00001... at `price`, written in one
-  // statement (40,000 CreateOffering calls would only slow the test down).
   void PriceList(const std::string& supplier, int64_t price) {
-    int64_t id = 0;
-    ASSERT_TRUE(absl::SimpleAtoi(supplier.substr(supplier.find('/') + 1), &id));
-    ASSERT_THAT(test_support::ExecuteSql(
-                    *pool_, absl::StrCat("INSERT INTO offerings (supplier_id, item,"
-                                         " supplier_item_code, description, unit_price_minor,"
-                                         " currency, minimum_quantity, lead_time_days, version,"
-                                         " create_time, update_time) SELECT ",
-                                         id, ", CONCAT('ITEM-', LPAD(seq, 5, '0')),"
-                                         " CONCAT('S', seq), '', ",
-                                         price, ", 'EUR', 1, 5, 1, NOW(6), NOW(6) FROM seq_1_to_",
-                                         kItems)),
-                IsOk());
+    e2e_support::PriceList(*pool_, supplier, kItems, price);
   }
 
   // Every mapping of `parent` (a plan or a consolidation) matching `filter`,
