@@ -17,23 +17,22 @@
 #include "crm/supplier/v1/supplier_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/support/grpc_health.h"
 #include "tests/supplier_svc/e2e/active_supplier.h"
 #include "tests/supplier_svc/e2e/price_list.h"
+#include "tests/support/database_outage.h"
 #include "tests/support/service_under_test.h"
 #include "tests/support/test_database.h"
 
 namespace crm::supplier {
 namespace {
 
-using ::crm::test_support::HealthStatus;
 using ::crm::test_support::IsOk;
 using ::crm::test_support::QueryInt;
 
 constexpr char kWriterToken[] = "faults-e2e-writer-token";
 constexpr int kItems = 2000;  // per supplier
-// Far below any hang, well above the service's 1 s health probe and its
-// connect timeout.
+// How long the execution may take to reach the held lock, and the killed
+// one to be rolled back: far below any hang.
 constexpr absl::Duration kNoticed = absl::Seconds(20);
 // InnoDB refreshes what information_schema.INNODB_TRX shows only once it has
 // not been read for 100 ms: polled faster, it never changes.
@@ -83,24 +82,6 @@ class FaultsE2eTest : public ::testing::Test {
     return status;
   }
 
-  // While the database is down: health NOT_SERVING, and a read and a write
-  // each answer UNAVAILABLE, naming the database, without hanging.
-  void ExpectUnavailableWhileDown(const std::string& existing) {
-    EXPECT_THAT(test_support::WaitForHealth(service_.channel(), "", HealthStatus::kNotServing,
-                                            kNoticed),
-                IsOk());
-    absl::Time start = absl::Now();
-    grpc::Status read = GetSupplier(existing);
-    EXPECT_EQ(read.error_code(), grpc::StatusCode::UNAVAILABLE) << read.error_message();
-    EXPECT_THAT(read.error_message(), testing::HasSubstr("database"));
-    EXPECT_LT(absl::Now() - start, kNoticed);
-    start = absl::Now();
-    std::string name;
-    grpc::Status write = CreateSupplier("written-while-down", &name);
-    EXPECT_EQ(write.error_code(), grpc::StatusCode::UNAVAILABLE) << write.error_message();
-    EXPECT_LT(absl::Now() - start, kNoticed);
-  }
-
   // Runs `count_query` until it returns `expected` or kNoticed has passed;
   // the last count (-1 when the query failed).
   int64_t CountReaches(const std::string& count_query, int64_t expected) {
@@ -138,29 +119,15 @@ class FaultsE2eTest : public ::testing::Test {
 TEST_F(FaultsE2eTest, ServesAgainAfterItsDatabaseRestartsOrCrashesWithoutLosingARow) {
   std::string first;
   ASSERT_TRUE(CreateSupplier("created-before-the-faults", &first).ok());
-
+  const test_support::OutageProbes probes{
+      .read = [&] { return GetSupplier(first); },
+      .create = [&](const std::string& request_id,
+                    std::string* name) { return CreateSupplier(request_id, name); }};
   for (const bool crash : {false, true}) {
-    SCOPED_TRACE(crash ? "database killed (SIGKILL)" : "database shut down cleanly");
-    ASSERT_THAT(crash ? service_.database().Kill() : service_.database().Stop(), IsOk());
-    ExpectUnavailableWhileDown(first);
-
-    ASSERT_THAT(service_.database().Start(), IsOk());
-    EXPECT_THAT(
-        test_support::WaitForHealth(service_.channel(), "", HealthStatus::kServing, kNoticed),
-        IsOk());
-    // The same process serves again: the committed row is there, and the
-    // write refused while the database was down now lands, once.
-    v1::Supplier got;
-    grpc::Status read = GetSupplier(first, &got);
-    ASSERT_TRUE(read.ok()) << read.error_message();
-    EXPECT_EQ(got.display_name(), "Restart Proof Metals");
-    std::string written;
-    std::string replayed;
-    const std::string request_id = absl::StrCat("written-after-", crash ? "crash" : "restart");
-    ASSERT_TRUE(CreateSupplier(request_id, &written).ok());
-    ASSERT_TRUE(CreateSupplier(request_id, &replayed).ok());
-    EXPECT_EQ(replayed, written);
+    test_support::ExpectServesThroughDatabaseOutage(service_, crash, probes);
   }
+  // The one from before and one per outage: none lost, none doubled, none
+  // written while the database was down.
   EXPECT_EQ(QueryInt(*pool_, "SELECT COUNT(*) FROM suppliers").value_or(-1), 3);
 }
 
