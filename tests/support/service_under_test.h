@@ -41,6 +41,8 @@ class ServiceUnderTest {
   absl::Status Restart();
 
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  // The port the service's gRPC server listens on (127.0.0.1).
+  int grpc_port() const { return grpc_port_; }
   PrivateMariaDb& database() { return db_; }
   ServiceProcess& process() { return *process_; }
 
