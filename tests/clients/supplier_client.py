@@ -24,7 +24,8 @@ def generate_stubs(proto_root, out_dir):
     sources = []
     for package in ("crm/common/v1", "crm/supplier/v1"):
         folder = os.path.join(proto_root, package)
-        sources += [os.path.join(package, f) for f in sorted(os.listdir(folder)) if f.endswith(".proto")]
+        sources += [os.path.join(package, name) for name in sorted(os.listdir(folder))
+                    if name.endswith(".proto")]
     code = protoc.main(["grpc_tools.protoc", f"-I{proto_root}", f"-I{SYSTEM_PROTOS}",
                         f"--python_out={out_dir}", f"--grpc_python_out={out_dir}"] + sources)
     if code != 0:
