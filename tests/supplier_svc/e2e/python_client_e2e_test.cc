@@ -1,9 +1,8 @@
-// Another team's client: Python stubs generated from protos/ with
-// grpc_tools (tests/clients/supplier_client.py) against the real supplier_svc
+// Another team's client: Python code generated from protos/ by grpc_tools
+// (tests/clients/supplier_client.py) against the real supplier_svc
 // binary. It creates, replays, reads and lists a supplier and checks the
 // status codes and messages of bad calls, as a client team relies on them.
 #include <memory>
-#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -20,7 +19,7 @@ using ::crm::test_support::IsOk;
 constexpr char kToken[] = "python-client-e2e-token";
 constexpr char kPython[] = "/usr/bin/python3";  // Debian's, with python3-grpcio and grpc-tools
 
-TEST(PythonClientE2eTest, GeneratedPythonStubsCreateReadListAndGetPreciseErrors) {
+TEST(PythonClientE2eTest, GeneratedPythonClientCreatesReadsListsAndGetsPreciseErrors) {
   test_support::ServiceUnderTest service;
   ASSERT_THAT(service.Start(SUPPLIER_SVC_PATH, "crm_supplier",
                             {{kToken, "partner-portal", "suppliers.read,suppliers.write"}}),
